@@ -1,0 +1,49 @@
+import Link from "next/link";
+import { buttonClass } from "@/components/ui/button";
+import { CREDIT_PACKS, CREDITS_PER_IMAGE, formatMoney } from "@/lib/pricing";
+
+export default function LandingPage() {
+  const perImage = CREDITS_PER_IMAGE["bytedance/seedream-v4-text-to-image"] ?? 0;
+  return (
+    <main id="main" className="mx-auto flex max-w-5xl flex-col gap-16 px-6 py-16">
+      <header className="flex items-center justify-between">
+        <span className="text-xl font-semibold tracking-tight">Atelier</span>
+        <Link href="/studio" className={buttonClass("secondary")}>
+          Sign in
+        </Link>
+      </header>
+      <section className="flex flex-col gap-6">
+        <h1 className="text-4xl font-semibold tracking-tight sm:text-5xl">Describe it. See it.</h1>
+        <p className="max-w-2xl text-lg text-stone-600 dark:text-stone-400">
+          Atelier is an image studio built on ByteDance Seedream 4.0. Write a prompt, choose a size up to 4096×4096, and get
+          up to four images at once. Everything you make stays in your history, searchable and ready to reuse.
+        </p>
+        <div>
+          <Link href="/studio" className={buttonClass("primary", "px-6 py-3 text-base")}>
+            Open the studio
+          </Link>
+        </div>
+      </section>
+      <section aria-labelledby="pricing" className="flex flex-col gap-6">
+        <h2 id="pricing" className="text-2xl font-semibold">
+          Pricing
+        </h2>
+        <p className="text-stone-600 dark:text-stone-400">
+          Pay only for images you receive: {perImage} credits per image. Failed generations are refunded automatically. New
+          accounts start with free credits. No subscription.
+        </p>
+        <ul className="grid gap-4 sm:grid-cols-3">
+          {CREDIT_PACKS.map((pack) => (
+            <li key={pack.id} className="rounded-xl border border-stone-200 p-6 dark:border-stone-800">
+              <p className="font-medium">{pack.name}</p>
+              <p className="mt-2 text-3xl font-semibold">{formatMoney(pack.amountCents)}</p>
+              <p className="mt-1 text-sm text-stone-600 dark:text-stone-400">
+                {pack.credits} credits · {pack.blurb}
+              </p>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,14 @@
+import { db } from "@/lib/db";
+
+export const dynamic = "force-dynamic";
+
+export async function GET() {
+  const started = Date.now();
+  try {
+    await db().$queryRaw`SELECT 1`;
+    return Response.json({ status: "ok", database: { reachable: true, latencyMs: Date.now() - started } });
+  } catch (error) {
+    console.error("health: database unreachable", error);
+    return Response.json({ status: "error", database: { reachable: false } }, { status: 503 });
+  }
+}

@@ -1,0 +1,57 @@
+import "server-only";
+import type { z } from "zod";
+import { currentUser, type SessionUser } from "@/lib/auth";
+
+export type ActionError = { code: string; message: string; fields?: Record<string, string> };
+export type ActionResult<T = undefined> = { ok: true; data: T } | { ok: false; error: ActionError };
+
+export function ok<T>(data: T): ActionResult<T> {
+  return { ok: true, data };
+}
+
+export function fail(code: string, message: string, fields?: Record<string, string>): { ok: false; error: ActionError } {
+  return { ok: false, error: { code, message, ...(fields ? { fields } : {}) } };
+}
+
+function toObject(input: unknown): unknown {
+  if (input instanceof FormData) {
+    const out: Record<string, FormDataEntryValue | FormDataEntryValue[]> = {};
+    for (const key of new Set(input.keys())) {
+      const all = input.getAll(key);
+      out[key] = all.length > 1 ? all : (all[0] ?? "");
+    }
+    return out;
+  }
+  return input;
+}
+
+/**
+ * The one way to write a server action: the caller must be signed in, the input must pass the
+ * schema, and only then does the body run (the body still checks ownership in its queries).
+ * Works both as a form action (`useActionState`, receives FormData) and when called directly.
+ */
+export function userAction<S extends z.ZodType, T>(
+  schema: S,
+  body: (input: z.infer<S>, user: SessionUser) => Promise<ActionResult<T>>,
+): (prevOrInput: unknown, formData?: FormData) => Promise<ActionResult<T>> {
+  return async (prevOrInput, formData) => {
+    const user = await currentUser();
+    if (!user) return fail("unauthenticated", "Your session has ended. Sign in again to continue.");
+    const parsed = schema.safeParse(toObject(formData ?? prevOrInput));
+    if (!parsed.success) {
+      const fields: Record<string, string> = {};
+      for (const issue of parsed.error.issues) {
+        const key = issue.path.join(".") || "form";
+        fields[key] ??= issue.message;
+      }
+      const first = parsed.error.issues[0];
+      return fail("invalid_input", first ? first.message : "Check the form and try again.", fields);
+    }
+    try {
+      return await body(parsed.data, user);
+    } catch (error) {
+      console.error("action failed", error);
+      return fail("internal", "Something went wrong on our side. Nothing was charged; please try again.");
+    }
+  };
+}

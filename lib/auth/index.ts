@@ -1,0 +1,42 @@
+import "server-only";
+import { PrismaAdapter } from "@auth/prisma-adapter";
+import NextAuth from "next-auth";
+import { cache } from "react";
+import { grantSignupCredits } from "@/lib/credits/signup-grant";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { authProviders } from "@/lib/auth/providers";
+
+// Lazy: configuration is read per request, so `next build` needs no secrets.
+export const { handlers, auth, signIn, signOut } = NextAuth(() => {
+  const e = env();
+  return {
+    adapter: PrismaAdapter(db()),
+    session: { strategy: "database", maxAge: 30 * 24 * 60 * 60 },
+    secret: e.AUTH_SECRET,
+    trustHost: true,
+    providers: authProviders(e),
+    pages: { signIn: "/signin", verifyRequest: "/signin/check-email", error: "/signin" },
+    events: {
+      async createUser({ user }) {
+        if (user.id) await grantSignupCredits(db(), user.id);
+      },
+    },
+    callbacks: {
+      session({ session, user }) {
+        session.user.id = user.id;
+        return session;
+      },
+    },
+  };
+});
+
+export type SessionUser = { id: string; email: string };
+
+/** The signed-in user for this request (one database read per request), or null. */
+export const currentUser = cache(async (): Promise<SessionUser | null> => {
+  const session = await auth();
+  const id = session?.user?.id;
+  const email = session?.user?.email;
+  return id && email ? { id, email } : null;
+});

@@ -1,0 +1,20 @@
+import type { NextConfig } from "next";
+
+const securityHeaders = [
+  { key: "X-Content-Type-Options", value: "nosniff" },
+  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+];
+
+const nextConfig: NextConfig = {
+  poweredByHeader: false,
+  // Kept out of the server bundle: native or WebAssembly packages loaded at run time.
+  serverExternalPackages: ["sharp", "pg", "pg-boss", "@electric-sql/pglite", "@electric-sql/pglite-socket"],
+  experimental: { serverActions: { bodySizeLimit: "1mb" } },
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders }];
+  },
+};
+
+export default nextConfig;

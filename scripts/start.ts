@@ -1,0 +1,136 @@
+// Starts the studio: the embedded PostgreSQL when DATABASE_URL is unset, migrations, a production
+// build when the sources changed, then `next start`. Ctrl+C stops everything it started.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdir } from "node:fs/promises";
+import net from "node:net";
+import path from "node:path";
+import pg from "pg";
+import { startEmbeddedPostgres } from "../lib/embedded-postgres";
+import { EnvError, parseEnv } from "../lib/env";
+import { migrate } from "../lib/migrate";
+
+const dev = process.argv.includes("--dev");
+if (existsSync(".env")) process.loadEnvFile(".env");
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
+const dataDir = path.resolve(process.env.DATA_DIR ?? ".data");
+process.env.DATA_DIR = dataDir;
+
+function die(message: string): never {
+  console.error(`\n✖ ${message}\n`);
+  process.exit(1);
+}
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once("error", () => resolve(false));
+    server.listen(port, () => server.close(() => resolve(true)));
+  });
+}
+
+async function newestSourceMtime(dir: string): Promise<number> {
+  let newest = 0;
+  const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, await newestSourceMtime(full));
+    else newest = Math.max(newest, statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+async function needsBuild(): Promise<boolean> {
+  const buildId = path.join(".next", "BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const built = statSync(buildId).mtimeMs;
+  const roots = ["app", "components", "lib", "public", "proxy.ts", "next.config.ts", "package-lock.json", "instrumentation.ts"];
+  for (const root of roots) {
+    if (!existsSync(root)) continue;
+    const mtime = statSync(root).isDirectory() ? await newestSourceMtime(root) : statSync(root).mtimeMs;
+    if (mtime > built) return true;
+  }
+  return false;
+}
+
+async function main() {
+  let stopDatabase: (() => Promise<void>) | undefined;
+  if (!process.env.DATABASE_URL) {
+    console.log(`• No DATABASE_URL: starting the embedded PostgreSQL (data in ${path.join(dataDir, "pglite")})`);
+    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pglite") }).catch((error: Error) =>
+      die(`The embedded PostgreSQL did not start: ${error.message}. Set DATABASE_URL to use another PostgreSQL.`),
+    );
+    process.env.DATABASE_URL = embedded.url;
+    process.env.ATELIER_EMBEDDED_DB = "1";
+    stopDatabase = embedded.stop;
+  } else {
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 10_000 });
+    try {
+      await client.connect();
+      await client.query("SELECT 1");
+    } catch (error) {
+      die(`Cannot reach the database at DATABASE_URL (${(error as Error).message}). Check DATABASE_URL and that PostgreSQL is running.`);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+
+  // A secret for this machine only: a deployment must set AUTH_SECRET (the env check insists).
+  if (!process.env.AUTH_SECRET && (dev || process.env.ATELIER_EMBEDDED_DB === "1")) {
+    const file = path.join(dataDir, "auth-secret");
+    if (!existsSync(file)) {
+      mkdirSync(dataDir, { recursive: true });
+      writeFileSync(file, randomBytes(33).toString("base64"), { mode: 0o600 });
+      console.log(`• Generated a local AUTH_SECRET in ${file}`);
+    }
+    process.env.AUTH_SECRET = readFileSync(file, "utf8").trim();
+  }
+
+  try {
+    parseEnv(process.env);
+  } catch (error) {
+    if (error instanceof EnvError) die(error.message);
+    throw error;
+  }
+
+  const databaseUrl = process.env.DATABASE_URL ?? die("DATABASE_URL is missing");
+  const applied = await migrate(databaseUrl).catch((error: Error) => die(`Migrations failed: ${error.message}`));
+  console.log(applied.length ? `• Applied migrations: ${applied.join(", ")}` : "• Database schema is up to date");
+
+  const nextBin = path.join("node_modules", "next", "dist", "bin", "next");
+  if (!dev && (await needsBuild())) {
+    console.log("• Building the studio (production build)…");
+    const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: process.env });
+    if (build.status !== 0) {
+      await stopDatabase?.();
+      die("The build failed (see above).");
+    }
+  }
+
+  let port = Number(process.env.PORT ?? 3000);
+  while (!(await portIsFree(port))) port += 1;
+  const child: ChildProcess = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(port)], {
+    stdio: "inherit",
+    env: { ...process.env, PORT: String(port) },
+  });
+  console.log(`\n  Atelier is starting on http://localhost:${port}\n`);
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    if (child.exitCode === null) {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    }
+    await stopDatabase?.();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  child.on("exit", (code) => void stop(code ?? 0));
+}
+
+main().catch((error: unknown) => die(error instanceof Error ? (error.stack ?? error.message) : String(error)));
