@@ -9,7 +9,11 @@ export function ok<T>(data: T): ActionResult<T> {
   return { ok: true, data };
 }
 
-export function fail(code: string, message: string, fields?: Record<string, string>): { ok: false; error: ActionError } {
+export function fail(
+  code: string,
+  message: string,
+  fields?: Record<string, string>,
+): { ok: false; error: ActionError } {
   return { ok: false, error: { code, message, ...(fields ? { fields } : {}) } };
 }
 

@@ -1,6 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "@/lib/generated/prisma/client";
 import { env } from "@/lib/env";
+import { PrismaClient } from "@/lib/generated/prisma/client";
 
 export type Db = PrismaClient;
 
@@ -24,7 +24,9 @@ export function db(): Db {
   if (!globalForDb.atelierDb) {
     const url = env().DATABASE_URL;
     if (!url) {
-      throw new Error("DATABASE_URL is not set: start the studio with `npm start`, which provides an embedded PostgreSQL, or set DATABASE_URL.");
+      throw new Error(
+        "DATABASE_URL is not set: start the studio with `npm start`, which provides an embedded PostgreSQL, or set DATABASE_URL.",
+      );
     }
     globalForDb.atelierDb = createDb(url);
   }

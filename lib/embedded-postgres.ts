@@ -13,7 +13,9 @@ async function freePort(): Promise<number> {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -51,10 +53,19 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
   // The package exports no path to its server script; find it beside the package's entry.
   const require = createRequire(import.meta.url);
   const entry = require.resolve("@electric-sql/pglite-socket");
-  const script = path.join(entry.slice(0, entry.lastIndexOf(`${path.sep}dist${path.sep}`)), "dist", "scripts", "server.js");
-  const child = spawn(process.execPath, [script, `--db=${dataDir}`, `--port=${port}`, "--host=127.0.0.1", "--max-connections=20"], {
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+  const script = path.join(
+    entry.slice(0, entry.lastIndexOf(`${path.sep}dist${path.sep}`)),
+    "dist",
+    "scripts",
+    "server.js",
+  );
+  const child = spawn(
+    process.execPath,
+    [script, `--db=${dataDir}`, `--port=${port}`, "--host=127.0.0.1", "--max-connections=20"],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
   const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
   try {
     await waitForConnection(url, child, 60_000);

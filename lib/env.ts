@@ -2,10 +2,7 @@ import { z } from "zod";
 
 // Empty strings count as missing: `.env` files often carry `KEY=` placeholders.
 const optional = z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.string().optional());
-const optionalUrl = z.preprocess(
-  (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
-  z.url().optional(),
-);
+const optionalUrl = z.preprocess((v) => (typeof v === "string" && v.trim() === "" ? undefined : v), z.url().optional());
 const intWithDefault = (fallback: number, min: number, max: number) =>
   z.preprocess(
     (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
@@ -85,7 +82,8 @@ const schema = z
     const oidc = [env.AUTH_OIDC_ISSUER, env.AUTH_OIDC_ID, env.AUTH_OIDC_SECRET];
     if (oidc.some(Boolean) && !oidc.every(Boolean)) {
       for (const key of ["AUTH_OIDC_ISSUER", "AUTH_OIDC_ID", "AUTH_OIDC_SECRET"] as const) {
-        if (!env[key]) ctx.addIssue({ code: "custom", path: [key], message: "is required when any AUTH_OIDC_* is set" });
+        if (!env[key])
+          ctx.addIssue({ code: "custom", path: [key], message: "is required when any AUTH_OIDC_* is set" });
       }
     }
     const deployed = env.NODE_ENV === "production" && !env.ATELIER_EMBEDDED_DB;

@@ -45,7 +45,11 @@ export async function readOutbox(limit = 50): Promise<OutboxMail[]> {
   } catch {
     return [];
   }
-  const newest = names.filter((n) => n.endsWith(".json")).sort().reverse().slice(0, limit);
+  const newest = names
+    .filter((n) => n.endsWith(".json"))
+    .sort()
+    .reverse()
+    .slice(0, limit);
   const mails = await Promise.all(
     newest.map(async (n) => outboxMail.safeParse(JSON.parse(await readFile(path.join(outboxDir(), n), "utf8")))),
   );

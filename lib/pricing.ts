@@ -21,9 +21,10 @@ export const CREDITS_PER_IMAGE: Readonly<Record<string, number>> = {
   "bytedance/seedream-v4-text-to-image": 4,
 };
 
-
 export const LOW_BALANCE_THRESHOLD = 20;
 
 export function formatMoney(amountCents: number, currency = CURRENCY): string {
-  return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(amountCents / 100);
+  return new Intl.NumberFormat("en-US", { style: "currency", currency: currency.toUpperCase() }).format(
+    amountCents / 100,
+  );
 }

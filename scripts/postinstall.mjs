@@ -7,5 +7,9 @@ import { fileURLToPath } from "node:url";
 const self = fileURLToPath(import.meta.url);
 execFileSync(process.execPath, ["node_modules/prisma/build/index.js", "generate"], {
   stdio: "inherit",
-  env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? self, PRISMA_HIDE_UPDATE_MESSAGE: "1" },
+  env: {
+    ...process.env,
+    PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? self,
+    PRISMA_HIDE_UPDATE_MESSAGE: "1",
+  },
 });

@@ -46,7 +46,16 @@ async function needsBuild(): Promise<boolean> {
   const buildId = path.join(".next", "BUILD_ID");
   if (!existsSync(buildId)) return true;
   const built = statSync(buildId).mtimeMs;
-  const roots = ["app", "components", "lib", "public", "proxy.ts", "next.config.ts", "package-lock.json", "instrumentation.ts"];
+  const roots = [
+    "app",
+    "components",
+    "lib",
+    "public",
+    "proxy.ts",
+    "next.config.ts",
+    "package-lock.json",
+    "instrumentation.ts",
+  ];
   for (const root of roots) {
     if (!existsSync(root)) continue;
     const mtime = statSync(root).isDirectory() ? await newestSourceMtime(root) : statSync(root).mtimeMs;
@@ -71,7 +80,9 @@ async function main() {
       await client.connect();
       await client.query("SELECT 1");
     } catch (error) {
-      die(`Cannot reach the database at DATABASE_URL (${(error as Error).message}). Check DATABASE_URL and that PostgreSQL is running.`);
+      die(
+        `Cannot reach the database at DATABASE_URL (${(error as Error).message}). Check DATABASE_URL and that PostgreSQL is running.`,
+      );
     } finally {
       await client.end().catch(() => {});
     }

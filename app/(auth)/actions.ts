@@ -2,7 +2,7 @@
 
 import { AuthError } from "next-auth";
 import { z } from "zod";
-import { fail, type ActionResult } from "@/lib/action";
+import { type ActionResult, fail } from "@/lib/action";
 import { signIn, signOut } from "@/lib/auth";
 import { oauthChoices } from "@/lib/auth/providers";
 
@@ -19,7 +19,10 @@ const emailForm = z.object({
 
 // These run before anyone is signed in, so they validate here rather than through userAction.
 export async function requestMagicLink(_prev: ActionResult | null, formData: FormData): Promise<ActionResult> {
-  const parsed = emailForm.safeParse({ email: formData.get("email") ?? "", callbackUrl: formData.get("callbackUrl") ?? undefined });
+  const parsed = emailForm.safeParse({
+    email: formData.get("email") ?? "",
+    callbackUrl: formData.get("callbackUrl") ?? undefined,
+  });
   if (!parsed.success) {
     const message = parsed.error.issues[0]?.message ?? "Enter a valid email address.";
     return fail("invalid_input", message, { email: message });
@@ -39,7 +42,10 @@ export async function requestMagicLink(_prev: ActionResult | null, formData: For
 const oauthForm = z.object({ provider: z.string(), callbackUrl });
 
 export async function signInWith(formData: FormData): Promise<void> {
-  const parsed = oauthForm.safeParse({ provider: formData.get("provider"), callbackUrl: formData.get("callbackUrl") ?? undefined });
+  const parsed = oauthForm.safeParse({
+    provider: formData.get("provider"),
+    callbackUrl: formData.get("callbackUrl") ?? undefined,
+  });
   if (!parsed.success || !oauthChoices().some((c) => c.id === parsed.data.provider)) return;
   await signIn(parsed.data.provider, { redirectTo: parsed.data.callbackUrl });
 }

@@ -15,8 +15,8 @@ export default function LandingPage() {
       <section className="flex flex-col gap-6">
         <h1 className="text-4xl font-semibold tracking-tight sm:text-5xl">Describe it. See it.</h1>
         <p className="max-w-2xl text-lg text-stone-600 dark:text-stone-400">
-          Atelier is an image studio built on ByteDance Seedream 4.0. Write a prompt, choose a size up to 4096×4096, and get
-          up to four images at once. Everything you make stays in your history, searchable and ready to reuse.
+          Atelier is an image studio built on ByteDance Seedream 4.0. Write a prompt, choose a size up to 4096×4096, and
+          get up to four images at once. Everything you make stays in your history, searchable and ready to reuse.
         </p>
         <div>
           <Link href="/studio" className={buttonClass("primary", "px-6 py-3 text-base")}>
@@ -29,8 +29,8 @@ export default function LandingPage() {
           Pricing
         </h2>
         <p className="text-stone-600 dark:text-stone-400">
-          Pay only for images you receive: {perImage} credits per image. Failed generations are refunded automatically. New
-          accounts start with free credits. No subscription.
+          Pay only for images you receive: {perImage} credits per image. Failed generations are refunded automatically.
+          New accounts start with free credits. No subscription.
         </p>
         <ul className="grid gap-4 sm:grid-cols-3">
           {CREDIT_PACKS.map((pack) => (

@@ -23,7 +23,11 @@ export default async function StudioLayout({ children }: { children: React.React
             </nav>
           </div>
           <div className="flex items-center gap-3 text-sm">
-            <Link href="/billing" className="rounded-lg px-2 py-1 hover:bg-stone-200/60 dark:hover:bg-stone-800" data-testid="balance">
+            <Link
+              href="/billing"
+              className="rounded-lg px-2 py-1 hover:bg-stone-200/60 dark:hover:bg-stone-800"
+              data-testid="balance"
+            >
               <span className="sr-only">Credit balance: </span>
               <span className="font-semibold tabular-nums">{account.creditBalance}</span> credits
             </Link>

@@ -2,10 +2,10 @@ import "server-only";
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import NextAuth from "next-auth";
 import { cache } from "react";
+import { authProviders } from "@/lib/auth/providers";
 import { grantSignupCredits } from "@/lib/credits/signup-grant";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { authProviders } from "@/lib/auth/providers";
 
 // Lazy: configuration is read per request, so `next build` needs no secrets.
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {

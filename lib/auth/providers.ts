@@ -1,8 +1,8 @@
 import type { Provider } from "next-auth/providers";
 import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
-import { type Env, env } from "@/lib/env";
 import { magicLinkProvider } from "@/lib/auth/magic-link";
+import { type Env, env } from "@/lib/env";
 
 export type OAuthChoice = { id: string; name: string };
 

@@ -1,6 +1,6 @@
+import { applyMovement } from "@/lib/credits/ledger";
 import type { Db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { applyMovement } from "@/lib/credits/ledger";
 
 /** The one-time welcome credits; the key makes a second call a no-op. */
 export async function grantSignupCredits(database: Db, userId: string): Promise<void> {

@@ -16,7 +16,11 @@ const ERRORS: Record<string, string> = {
   Configuration: "Sign-in is misconfigured on our side. Please try again later.",
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const params = await searchParams;
   const raw = typeof params.callbackUrl === "string" ? params.callbackUrl : "/studio";
   const callbackUrl = /^\/(?!\/)/.test(raw) ? raw : "/studio";

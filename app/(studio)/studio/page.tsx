@@ -8,7 +8,9 @@ export default function StudioPage() {
       <h1 id="page-title" className="text-2xl font-semibold">
         Studio
       </h1>
-      <p className="text-stone-600 dark:text-stone-400">Write a prompt to make your first image. (The studio arrives with generation.)</p>
+      <p className="text-stone-600 dark:text-stone-400">
+        Write a prompt to make your first image. (The studio arrives with generation.)
+      </p>
     </section>
   );
 }

@@ -17,8 +17,8 @@ export default async function OutboxPage() {
     <main id="main" className="mx-auto flex max-w-2xl flex-col gap-6 px-6 py-12">
       <h1 className="text-2xl font-semibold">Development outbox</h1>
       <p className="text-sm text-stone-600 dark:text-stone-400">
-        Mail this studio sent while no SMTP server is configured (set EMAIL_SERVER to send real mail). This page does not
-        exist on a deployed studio.
+        Mail this studio sent while no SMTP server is configured (set EMAIL_SERVER to send real mail). This page does
+        not exist on a deployed studio.
       </p>
       {mails.length === 0 ? <p>No mail yet.</p> : null}
       <ul className="flex flex-col gap-4">

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { outboxEnabled } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Check your email" };
+export const dynamic = "force-dynamic";
 
 export default function CheckEmailPage() {
   return (
