@@ -35,52 +35,53 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 )`;
 
 /**
- * Applies pending migrations, each in its own transaction, under an advisory lock so that
- * several processes starting at once apply each migration once. Returns the names applied.
+ * Applies pending migrations in one transaction under a transaction-scoped advisory lock, so that
+ * several processes starting at once apply each migration once, and a failure leaves nothing
+ * half-applied. (One transaction also serialises correctly on the embedded PostgreSQL, whose
+ * connections share one session and so cannot exclude each other with session locks.)
+ * Returns the names applied.
  */
 export async function migrate(connectionString: string, options: { schema?: string } = {}): Promise<string[]> {
   const client = new pg.Client({ connectionString });
   await client.connect();
   const applied: string[] = [];
   try {
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock(72707369)");
     if (options.schema) {
       await client.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema}"`);
-      await client.query(`SET search_path TO "${options.schema}"`);
+      await client.query(`SET LOCAL search_path TO "${options.schema}"`);
     }
-    await client.query("SELECT pg_advisory_lock(72707369)");
-    try {
-      await client.query(CREATE_TABLE);
-      const done = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
-        `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
-      );
-      const byName = new Map(done.rows.map((r) => [r.migration_name, r]));
-      for (const m of await readMigrations()) {
-        const row = byName.get(m.name);
-        if (row?.finished_at) {
-          if (row.checksum !== m.checksum) {
-            throw new Error(`Migration ${m.name} was changed after it was applied; add a new migration instead.`);
-          }
-          continue;
+    await client.query(CREATE_TABLE);
+    const done = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
+      `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
+    );
+    const byName = new Map(done.rows.map((r) => [r.migration_name, r]));
+    for (const m of await readMigrations()) {
+      const row = byName.get(m.name);
+      if (row?.finished_at) {
+        if (row.checksum !== m.checksum) {
+          throw new Error(`Migration ${m.name} was changed after it was applied; add a new migration instead.`);
         }
-        if (row) throw new Error(`Migration ${m.name} failed earlier; fix the database, then mark it rolled back.`);
-        await client.query("BEGIN");
-        try {
-          await client.query(m.sql);
-          await client.query(
-            `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count)
-             VALUES ($1, $2, now(), $3, 1)`,
-            [randomUUID(), m.checksum, m.name],
-          );
-          await client.query("COMMIT");
-        } catch (error) {
-          await client.query("ROLLBACK");
-          throw new Error(`Migration ${m.name} failed: ${(error as Error).message}`);
-        }
-        applied.push(m.name);
+        continue;
       }
-    } finally {
-      await client.query("SELECT pg_advisory_unlock(72707369)");
+      if (row) throw new Error(`Migration ${m.name} failed earlier; fix the database, then mark it rolled back.`);
+      try {
+        await client.query(m.sql);
+      } catch (error) {
+        throw new Error(`Migration ${m.name} failed: ${(error as Error).message}`);
+      }
+      await client.query(
+        `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, applied_steps_count)
+         VALUES ($1, $2, now(), $3, 1)`,
+        [randomUUID(), m.checksum, m.name],
+      );
+      applied.push(m.name);
     }
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
   } finally {
     await client.end();
   }
