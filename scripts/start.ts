@@ -65,31 +65,11 @@ async function needsBuild(): Promise<boolean> {
 }
 
 async function main() {
-  let stopDatabase: (() => Promise<void>) | undefined;
-  if (!process.env.DATABASE_URL) {
-    console.log(`• No DATABASE_URL: starting the embedded PostgreSQL (data in ${path.join(dataDir, "pglite")})`);
-    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pglite") }).catch((error: Error) =>
-      die(`The embedded PostgreSQL did not start: ${error.message}. Set DATABASE_URL to use another PostgreSQL.`),
-    );
-    process.env.DATABASE_URL = embedded.url;
-    process.env.ATELIER_EMBEDDED_DB = "1";
-    stopDatabase = embedded.stop;
-  } else {
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 10_000 });
-    try {
-      await client.connect();
-      await client.query("SELECT 1");
-    } catch (error) {
-      die(
-        `Cannot reach the database at DATABASE_URL (${(error as Error).message}). Check DATABASE_URL and that PostgreSQL is running.`,
-      );
-    } finally {
-      await client.end().catch(() => {});
-    }
-  }
+  const embedded = !process.env.DATABASE_URL;
+  if (embedded) process.env.ATELIER_EMBEDDED_DB = "1";
 
   // A secret for this machine only: a deployment must set AUTH_SECRET (the env check insists).
-  if (!process.env.AUTH_SECRET && (dev || process.env.ATELIER_EMBEDDED_DB === "1")) {
+  if (!process.env.AUTH_SECRET && (dev || embedded)) {
     const file = path.join(dataDir, "auth-secret");
     if (!existsSync(file)) {
       mkdirSync(dataDir, { recursive: true });
@@ -104,6 +84,28 @@ async function main() {
   } catch (error) {
     if (error instanceof EnvError) die(error.message);
     throw error;
+  }
+
+  let stopDatabase: (() => Promise<void>) | undefined;
+  if (embedded) {
+    console.log(`• No DATABASE_URL: starting the embedded PostgreSQL (data in ${path.join(dataDir, "pglite")})`);
+    const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pglite") }).catch((error: Error) =>
+      die(`The embedded PostgreSQL did not start: ${error.message}. Set DATABASE_URL to use another PostgreSQL.`),
+    );
+    process.env.DATABASE_URL = server.url;
+    stopDatabase = server.stop;
+  } else {
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 10_000 });
+    try {
+      await client.connect();
+      await client.query("SELECT 1");
+    } catch (error) {
+      die(
+        `Cannot reach the database at DATABASE_URL (${(error as Error).message}). Check DATABASE_URL and that PostgreSQL is running.`,
+      );
+    } finally {
+      await client.end().catch(() => {});
+    }
   }
 
   const databaseUrl = process.env.DATABASE_URL ?? die("DATABASE_URL is missing");

@@ -1,0 +1,84 @@
+import { expect, latestMailTo, magicLinkIn, newEmail, SignInPage, test } from "./support/fixtures";
+
+test.describe("signing in and out", () => {
+  test("a magic link signs a new user in, shows their email and welcome credits, and signing out ends the session", async ({
+    page,
+    signIn,
+  }) => {
+    const email = await signIn();
+    await expect(page).toHaveURL(/\/studio$/);
+    await expect(page.getByTestId("balance")).toContainText("40");
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "History" })).toBeVisible();
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/$/);
+    await page.goto("/studio");
+    await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fstudio/);
+
+    // The old cookie is worthless: the session row is gone from the database.
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name.endsWith("authjs.session-token"))).toBeUndefined();
+    await page.context().addCookies([{ name: "authjs.session-token", value: "forged", url: page.url() }]);
+    await page.goto("/billing");
+    await expect(page).toHaveURL(/\/signin/);
+    expect(email).toContain("@");
+  });
+
+  test("a signed-out visitor to a studio page comes back to it after signing in", async ({ page }) => {
+    await page.goto("/billing");
+    await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fbilling/);
+    const email = newEmail();
+    const sentAfter = Date.now();
+    await new SignInPage(page).requestLink(email);
+    const mail = await latestMailTo(email, sentAfter - 1);
+    await page.goto(magicLinkIn(mail.text));
+    await expect(page).toHaveURL(/\/billing$/);
+    await expect(page.getByTestId("user-email")).toHaveText(email);
+  });
+
+  test("a malformed email gets a message, not a crash", async ({ page }) => {
+    await page.goto("/signin");
+    await new SignInPage(page).requestLink("not-an-email");
+    await expect(page.getByRole("alert")).toContainText("Enter a valid email address");
+    await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+  });
+
+  test("an OpenID Connect provider signs a user in", async ({ page }) => {
+    const email = newEmail("oidc");
+    await page.goto("/signin?callbackUrl=%2Fhistory");
+    await page.getByRole("button", { name: "Continue with Local OpenID" }).click();
+    // oidc-provider's development login and consent screens.
+    await page.locator('input[name="login"]').fill(email);
+    await page.locator('input[name="password"]').fill("anything");
+    await page.getByRole("button", { name: /sign-in/i }).click();
+    await page.getByRole("button", { name: /continue/i }).click();
+    await expect(page).toHaveURL(/\/history$/);
+    await expect(page.getByTestId("user-email")).toHaveText(email);
+  });
+});
+
+test.describe("public pages", () => {
+  test("the landing page says what Atelier is and what it costs", async ({ page }) => {
+    await page.goto("/");
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Pricing" })).toBeVisible();
+    await expect(page.getByText(/credits per image/)).toBeVisible();
+  });
+
+  test("unknown routes get a proper 404 page", async ({ page }) => {
+    const res = await page.goto("/no-such-page");
+    expect(res?.status()).toBe(404);
+    await expect(page.getByRole("heading", { name: "This page does not exist" })).toBeVisible();
+  });
+
+  test("the health route reports the database", async ({ request }) => {
+    const res = await request.get("/api/health");
+    expect(res.status()).toBe(200);
+    expect(await res.json()).toMatchObject({ status: "ok", database: { reachable: true } });
+  });
+
+  test("the development outbox does not exist on a studio with a mail server", async ({ request }) => {
+    const res = await request.get("/dev/outbox");
+    expect(res.status()).toBe(404);
+  });
+});

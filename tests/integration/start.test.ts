@@ -1,0 +1,50 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { describe, expect, it } from "vitest";
+import { startEmbeddedPostgres } from "../../lib/embedded-postgres";
+
+function launch(env: Record<string, string>) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "atelier-start-"));
+  return spawnSync(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", DATA_DIR: dataDir, ...env },
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+}
+
+describe("starting the studio", () => {
+  it("stops with a message naming DATABASE_URL when the database is unreachable", () => {
+    const result = launch({ DATABASE_URL: "postgresql://postgres@127.0.0.1:1/atelier", AUTH_SECRET: "s".repeat(40) });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/Cannot reach the database at DATABASE_URL/);
+  });
+
+  it("stops with a message naming each malformed variable", () => {
+    const result = launch({ DATABASE_URL: "mysql://localhost/atelier", EMAIL_SERVER: "mail.example.com" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/DATABASE_URL must be a postgresql:\/\/ connection string/);
+    expect(result.stderr).toMatch(/EMAIL_SERVER must be an smtp:\/\/ or smtps:\/\/ URL/);
+  });
+
+  it("keeps the embedded database's data between runs", async () => {
+    const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), "atelier-pglite-")), "pglite");
+    const first = await startEmbeddedPostgres({ dataDir });
+    const a = new pg.Client({ connectionString: first.url });
+    await a.connect();
+    await a.query("CREATE TABLE kept (note text)");
+    await a.query("INSERT INTO kept VALUES ('still here')");
+    await a.end();
+    await first.stop();
+
+    const second = await startEmbeddedPostgres({ dataDir });
+    const b = new pg.Client({ connectionString: second.url });
+    await b.connect();
+    const rows = await b.query<{ note: string }>("SELECT note FROM kept");
+    await b.end();
+    await second.stop();
+    expect(rows.rows).toEqual([{ note: "still here" }]);
+  });
+});
