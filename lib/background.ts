@@ -6,4 +6,7 @@ import { env } from "@/lib/env";
  */
 export async function startBackgroundWork(): Promise<void> {
   if (!env().RUN_WORKERS) return;
+  // Generation jobs and the deadline sweeper (lib/generations/worker.ts).
+  const { startGenerationWorkers } = await import("@/lib/generations/worker");
+  await startGenerationWorkers({ concurrency: env().GENERATION_CONCURRENCY });
 }

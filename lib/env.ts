@@ -57,6 +57,11 @@ const schema = z
     AIML_MAX_RETRIES: intWithDefault(2, 0, 5),
     AIML_IMAGE_HOSTS: z.string().default("fal.media,*.fal.media,cdn.aimlapi.com,*.aimlapi.com"),
     GENERATION_DEADLINE_SECONDS: intWithDefault(600, 120, 3600),
+    // How long one run of a generation job may hold it: past this the job is taken to have died with
+    // its worker (crash, kill -9) and is run again. Each run stops its upstream call before then.
+    GENERATION_ATTEMPT_SECONDS: intWithDefault(420, 5, 3600),
+    // Generation jobs one process works on at once (the upstream call is I/O; ingest uses sharp's pool).
+    GENERATION_CONCURRENCY: intWithDefault(4, 1, 64),
     STORAGE_DIR: optional,
     S3_BUCKET: optional,
     S3_REGION: z.string().default("us-east-1"),

@@ -1,0 +1,12 @@
+// What a person reads next to a generation that did not fully succeed. Upstream failure classes
+// have their sentences in lib/upstream/errors.ts; these are the flow's own.
+export const GENERATION_MESSAGES = {
+  deadline: "This generation took too long and was stopped.",
+  internal: "Something went wrong on our side while making these images.",
+  fewerImages: (received: number, asked: number) =>
+    `${received} of ${asked} images arrived; the missing ${asked - received === 1 ? "one was" : "ones were"} not charged.`,
+  spendingLocked:
+    "Generating is paused on your account while a card payment is disputed. It resumes once the dispute is resolved.",
+  insufficientCredits: (balance: number, cost: number) =>
+    `This needs ${cost} credits and your balance is ${balance}. Buy credits or make fewer images.`,
+} as const;

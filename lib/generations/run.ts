@@ -1,0 +1,283 @@
+import type { Db } from "@/lib/db";
+import { GENERATION_MESSAGES } from "@/lib/generations/messages";
+import { type Outcome, type SettleResult, type StoredImage, settleGeneration } from "@/lib/generations/settle";
+import { fetchImage } from "@/lib/images/fetch";
+import { ingestImage } from "@/lib/images/ingest";
+import { objectStore } from "@/lib/storage";
+import { imageKey, type ObjectStore, thumbKey } from "@/lib/storage/types";
+import { upstreamError } from "@/lib/upstream/errors";
+import { imageSourceFor } from "@/lib/upstream/source";
+import {
+  type GenerationParams,
+  type ImageSource,
+  SIZE_PRESETS,
+  type SizePreset,
+  type SourceImage,
+  type SourceResult,
+  UpstreamError,
+} from "@/lib/upstream/types";
+
+// One run of a generation job: claim it, call the image source, keep the images, settle. Runs in
+// the web server's process or in `npm run worker` (tsx): no `server-only`, no Next APIs.
+
+export type RunOptions = {
+  /** GENERATION_ATTEMPT_SECONDS: the lease a run holds; past it the job counts as lost and runs again. */
+  attemptSeconds: number;
+  /** The job has no retry left: an unexpected error refunds instead of rethrowing. */
+  lastAttempt: boolean;
+  /** Overrides for tests; default to the configured source and store. */
+  source?: ImageSource;
+  store?: ObjectStore;
+};
+
+export type RunResult =
+  | { kind: "settled"; settle: Extract<SettleResult, { settled: true }> }
+  /** Already completed or refunded by another run or the sweeper: nothing to do. */
+  | { kind: "already_settled" }
+  /** This run lost its lease (another run took over) before it could settle; its files were removed. */
+  | { kind: "superseded" };
+
+/** The generation is being worked on by a live run; the job is retried after a pause. */
+export class LeaseHeldError extends Error {
+  constructor(generationId: string) {
+    super(`generation ${generationId} is held by another run`);
+    this.name = "LeaseHeldError";
+  }
+}
+
+type Claimed = {
+  id: string;
+  userId: string;
+  model: string;
+  source: "DEMO" | "API";
+  prompt: string;
+  sizePreset: string | null;
+  width: number;
+  height: number;
+  numImages: number;
+  seedRequested: number | null;
+  enableSafetyChecker: boolean;
+  syncMode: boolean;
+  attempts: number;
+  deadlineAt: Date;
+};
+
+export async function runGeneration(database: Db, generationId: string, options: RunOptions): Promise<RunResult> {
+  const claimed = await claim(database, generationId, options.attemptSeconds);
+  if (!claimed) {
+    const row = await database.generation.findUnique({
+      where: { id: generationId },
+      select: { status: true, deadlineAt: true },
+    });
+    if (!row || row.status === "COMPLETED" || row.status === "FAILED") return { kind: "already_settled" };
+    if (row.deadlineAt.getTime() <= Date.now()) return settleOrAlready(database, generationId, null, deadlineOutcome());
+    throw new LeaseHeldError(generationId);
+  }
+
+  const attempt = claimed.attempts;
+  const startedAt = Date.now();
+  // The upstream call must end inside both the deadline and this run's lease, leaving time to
+  // download, ingest, store and settle before the lease runs out.
+  const leaseEnd = startedAt + options.attemptSeconds * 1000;
+  const keepBudgetMs = Math.min(60_000, (options.attemptSeconds * 1000) / 4);
+  const callEnd = Math.min(claimed.deadlineAt.getTime(), leaseEnd - keepBudgetMs);
+  const callSignal = AbortSignal.timeout(Math.max(1, callEnd - startedAt));
+  const keepSignal = AbortSignal.timeout(Math.max(1, Math.min(claimed.deadlineAt.getTime(), leaseEnd) - startedAt));
+  const store = options.store ?? objectStore();
+
+  const written: string[] = [];
+  try {
+    let result: SourceResult;
+    try {
+      const source = options.source ?? imageSourceFor(claimed.source);
+      result = await source.generate(claimed.model, paramsOf(claimed), { signal: callSignal });
+    } catch (error) {
+      const failure = asUpstreamError(error, callSignal);
+      if (!failure) throw error;
+      logFailure(claimed, failure);
+      return settleOrSuperseded(database, claimed, {
+        kind: "failed",
+        code: failure.code,
+        message: failure.userMessage,
+        providerRequestId: failure.details.requestId ?? null,
+      });
+    }
+
+    const kept = await keepImages(claimed, result.images.slice(0, claimed.numImages), store, keepSignal, written);
+    const facts = {
+      seedUsed: result.seed ?? claimed.seedRequested,
+      tokensUsed: result.tokensUsed,
+      providerRequestId: result.requestId,
+      upstreamMs: Math.round(result.upstreamMs),
+    };
+    const firstFailure = kept.failures[0];
+    const outcome: Outcome =
+      kept.images.length > 0
+        ? {
+            kind: "images",
+            images: kept.images,
+            shortfall:
+              kept.images.length < claimed.numImages
+                ? {
+                    code: firstFailure?.code ?? "fewer_images",
+                    message: GENERATION_MESSAGES.fewerImages(kept.images.length, claimed.numImages),
+                  }
+                : null,
+            ...facts,
+          }
+        : {
+            kind: "failed",
+            code: firstFailure?.code ?? "content_blocked",
+            message: firstFailure?.userMessage ?? upstreamError("content_blocked").userMessage,
+            ...facts,
+          };
+    for (const failure of kept.failures) logFailure(claimed, failure);
+    const settled = await settleOrSuperseded(database, claimed, outcome, written, store);
+    console.info(
+      `[generation] ${claimed.id} ${settled.kind === "settled" ? settled.settle.status : settled.kind} attempt=${attempt} images=${kept.images.length}/${claimed.numImages} upstreamMs=${facts.upstreamMs} totalMs=${Date.now() - startedAt}`,
+    );
+    return settled;
+  } catch (error) {
+    // Unexpected (database, storage, a bug). Files of this run go; the lease is released so the
+    // retry need not wait it out; on the last attempt the user is refunded now.
+    await removeUnreferenced(database, claimed.id, written, store);
+    if (options.lastAttempt) {
+      console.error(`[generation] ${claimed.id} failed on its last attempt`, error);
+      return settleOrSuperseded(database, claimed, {
+        kind: "failed",
+        code: "internal",
+        message: GENERATION_MESSAGES.internal,
+      });
+    }
+    await database.$executeRaw`
+      UPDATE "Generation" SET "status" = 'QUEUED'
+      WHERE "id" = ${claimed.id} AND "status" = 'RUNNING' AND "attempts" = ${attempt}`;
+    throw error;
+  }
+}
+
+/** Takes the generation for this run: QUEUED, or RUNNING under a lease that has run out. */
+async function claim(database: Db, generationId: string, attemptSeconds: number): Promise<Claimed | null> {
+  const rows = await database.$queryRaw<Claimed[]>`
+    UPDATE "Generation" SET "status" = 'RUNNING', "attempts" = "attempts" + 1, "startedAt" = now()
+    WHERE "id" = ${generationId}
+      AND "deadlineAt" > now()
+      AND ("status" = 'QUEUED'
+        OR ("status" = 'RUNNING' AND "startedAt" < now() - make_interval(secs => ${attemptSeconds}::int)))
+    RETURNING "id", "userId", "model", "source"::text AS "source", "prompt", "sizePreset", "width", "height",
+      "numImages", "seedRequested", "enableSafetyChecker", "syncMode", "attempts", "deadlineAt"`;
+  return rows[0] ?? null;
+}
+
+function paramsOf(g: Claimed): GenerationParams {
+  const preset = g.sizePreset && g.sizePreset in SIZE_PRESETS ? (g.sizePreset as SizePreset) : null;
+  return {
+    prompt: g.prompt,
+    image_size: preset ?? { width: g.width, height: g.height },
+    ...(g.seedRequested === null ? {} : { seed: g.seedRequested }),
+    num_images: g.numImages,
+    enable_safety_checker: g.enableSafetyChecker,
+    sync_mode: g.syncMode,
+  };
+}
+
+/** Upstream failures and our own time limit become an UpstreamError; anything else is unexpected (null). */
+function asUpstreamError(error: unknown, signal: AbortSignal): UpstreamError | null {
+  if (error instanceof UpstreamError) return error;
+  if (signal.aborted) return upstreamError("provider_timeout", { cause: error });
+  return null;
+}
+
+type Kept = { images: StoredImage[]; failures: UpstreamError[] };
+
+/** Downloads, checks and stores each image; every key written is pushed to `written` as it is written. */
+async function keepImages(
+  g: Claimed,
+  images: SourceImage[],
+  store: ObjectStore,
+  signal: AbortSignal,
+  written: string[],
+): Promise<Kept> {
+  const results = await Promise.allSettled(
+    images.map(async (image, index): Promise<StoredImage> => {
+      const bytes = image.kind === "bytes" ? image.bytes : await fetchImage(image.url, { signal });
+      const ingested = await ingestImage(bytes);
+      const storageKey = imageKey(g.userId, g.id, index, ingested.ext);
+      const thumb = thumbKey(g.userId, g.id, index);
+      written.push(storageKey, thumb);
+      await Promise.all([
+        store.put(storageKey, ingested.bytes, ingested.contentType),
+        store.put(thumb, ingested.thumbnail, "image/webp"),
+      ]);
+      return {
+        index,
+        storageKey,
+        thumbKey: thumb,
+        contentType: ingested.contentType,
+        width: ingested.width,
+        height: ingested.height,
+        bytes: ingested.bytes.length,
+        sha256: ingested.sha256,
+        placeholder: ingested.placeholder,
+      };
+    }),
+  );
+  const kept: Kept = { images: [], failures: [] };
+  for (const r of results) {
+    if (r.status === "fulfilled") kept.images.push(r.value);
+    else if (r.reason instanceof UpstreamError) kept.failures.push(r.reason);
+    else if (signal.aborted) kept.failures.push(upstreamError("download_failed", { cause: r.reason }));
+    else throw r.reason;
+  }
+  return kept;
+}
+
+async function settleOrSuperseded(
+  database: Db,
+  g: Claimed,
+  outcome: Outcome,
+  written: string[] = [],
+  store?: ObjectStore,
+): Promise<RunResult> {
+  const result = await settleGeneration(database, { generationId: g.id, attempt: g.attempts, outcome });
+  if (result.settled) return { kind: "settled", settle: result };
+  if (store) await removeUnreferenced(database, g.id, written, store);
+  const row = await database.generation.findUnique({ where: { id: g.id }, select: { status: true } });
+  return row?.status === "COMPLETED" || row?.status === "FAILED" ? { kind: "already_settled" } : { kind: "superseded" };
+}
+
+async function settleOrAlready(
+  database: Db,
+  generationId: string,
+  attempt: number | null,
+  outcome: Outcome,
+): Promise<RunResult> {
+  const result = await settleGeneration(database, { generationId, attempt, outcome });
+  return result.settled ? { kind: "settled", settle: result } : { kind: "already_settled" };
+}
+
+export function deadlineOutcome(): Outcome {
+  return { kind: "failed", code: "deadline_exceeded", message: GENERATION_MESSAGES.deadline };
+}
+
+/** Deletes files this run wrote unless a settled generation's rows point at them (same keys). */
+async function removeUnreferenced(database: Db, generationId: string, written: string[], store: ObjectStore) {
+  if (written.length === 0) return;
+  const kept = await database.image.findMany({
+    where: { generationId },
+    select: { storageKey: true, thumbKey: true },
+  });
+  const referenced = new Set(kept.flatMap((i) => [i.storageKey, i.thumbKey]));
+  const orphans = written.filter((key) => !referenced.has(key));
+  await store.delete(orphans).catch((error: unknown) => {
+    console.error(`[generation] ${generationId} could not remove ${orphans.length} files`, error);
+  });
+}
+
+function logFailure(g: Claimed, error: UpstreamError) {
+  const { status, requestId } = error.details;
+  const cause = error.details.cause instanceof Error ? error.details.cause.message : error.details.cause;
+  console.warn(
+    `[generation] ${g.id} attempt=${g.attempts} ${error.code} status=${status ?? "-"} requestId=${requestId ?? "-"} cause=${String(cause ?? "-")}`,
+  );
+}

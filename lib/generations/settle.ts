@@ -1,0 +1,118 @@
+import { recordMovement, type Tx } from "@/lib/credits/ledger";
+import type { Db } from "@/lib/db";
+
+// The one place a generation leaves QUEUED/RUNNING. Every terminal transition is a single guarded
+// UPDATE (`WHERE status IN ('QUEUED','RUNNING')`) in the same transaction as its ledger movement,
+// so however many runs or sweeps race, exactly one settles and credits move once.
+
+export type StoredImage = {
+  index: number;
+  storageKey: string;
+  thumbKey: string;
+  contentType: string;
+  width: number;
+  height: number;
+  bytes: number;
+  sha256: string;
+  placeholder: string;
+};
+
+export type UpstreamFacts = {
+  seedUsed: number | null;
+  tokensUsed: number | null;
+  providerRequestId: string | null;
+  upstreamMs: number | null;
+};
+
+export type Outcome =
+  /** At least one image arrived: pay for those, refund the rest. `shortfall` explains missing ones. */
+  | ({ kind: "images"; images: StoredImage[]; shortfall: { code: string; message: string } | null } & UpstreamFacts)
+  /** Nothing arrived: refund everything. */
+  | ({ kind: "failed"; code: string; message: string } & Partial<UpstreamFacts>);
+
+export type SettleResult =
+  | { settled: true; status: "COMPLETED" | "FAILED"; chargedCredits: number; refundedCredits: number }
+  | { settled: false };
+
+class LostRace extends Error {}
+
+/**
+ * Settles a generation once. `attempt` (from the run's claim) makes a run that lost its lease
+ * unable to settle over the run that took over; the sweeper passes null.
+ */
+export async function settleGeneration(
+  database: Db,
+  input: { generationId: string; attempt: number | null; outcome: Outcome },
+): Promise<SettleResult> {
+  try {
+    return await database.$transaction((tx) => settleIn(tx, input));
+  } catch (error) {
+    if (error instanceof LostRace) return { settled: false };
+    throw error;
+  }
+}
+
+async function settleIn(
+  tx: Tx,
+  { generationId, attempt, outcome }: { generationId: string; attempt: number | null; outcome: Outcome },
+): Promise<SettleResult> {
+  const generation = await tx.generation.findUnique({
+    where: { id: generationId },
+    select: { userId: true, costCredits: true, numImages: true },
+  });
+  if (!generation) return { settled: false };
+  const perImage = generation.costCredits / generation.numImages;
+  const received = outcome.kind === "images" ? Math.min(outcome.images.length, generation.numImages) : 0;
+  const charged = received * perImage;
+  const refunded = generation.costCredits - charged;
+  const status = received > 0 ? "COMPLETED" : "FAILED";
+  const error = outcome.kind === "failed" ? { code: outcome.code, message: outcome.message } : outcome.shortfall;
+
+  const updated = await tx.$executeRaw`
+    UPDATE "Generation" SET
+      "status" = CAST(${status} AS "GenerationStatus"),
+      "chargedCredits" = ${charged},
+      "refundedCredits" = ${refunded},
+      "completedAt" = now(),
+      "errorCode" = ${error?.code ?? null},
+      "errorMessage" = ${error?.message ?? null},
+      "seedUsed" = COALESCE(${outcome.seedUsed ?? null}::bigint, "seedUsed"),
+      "tokensUsed" = COALESCE(${outcome.tokensUsed ?? null}::int, "tokensUsed"),
+      "providerRequestId" = COALESCE(${outcome.providerRequestId ?? null}::text, "providerRequestId"),
+      "upstreamMs" = COALESCE(${outcome.upstreamMs ?? null}::int, "upstreamMs")
+    WHERE "id" = ${generationId}
+      AND "status" IN ('QUEUED', 'RUNNING')
+      AND (${attempt}::int IS NULL OR "attempts" = ${attempt}::int)`;
+  if (updated !== 1) throw new LostRace();
+
+  if (outcome.kind === "images" && received > 0) {
+    await tx.image.createMany({
+      data: outcome.images.slice(0, received).map((image) => ({ ...image, generationId, userId: generation.userId })),
+    });
+  }
+
+  const movement =
+    received > 0
+      ? {
+          kind: "SETTLE" as const,
+          idempotencyKey: `settle:${generationId}`,
+          reason:
+            refunded > 0
+              ? `Generation: ${received} of ${generation.numImages} images; ${refunded} credits returned`
+              : `Generation: ${received} ${received === 1 ? "image" : "images"} delivered`,
+        }
+      : {
+          kind: "REFUND" as const,
+          idempotencyKey: `refund:${generationId}`,
+          reason: `Refund: ${error?.code ?? "failed"}`,
+        };
+  // A SETTLE of 0 is still recorded: every reservation ends in exactly one settle or refund row.
+  const moved = await recordMovement(tx, {
+    userId: generation.userId,
+    amount: refunded,
+    generationId,
+    ...movement,
+  });
+  if (!moved.ok) throw new Error(`settling generation ${generationId} failed: ${moved.code}`);
+  return { settled: true, status, chargedCredits: charged, refundedCredits: refunded };
+}

@@ -1,0 +1,147 @@
+import { z } from "zod";
+import { isUniqueViolation, recordMovement } from "@/lib/credits/ledger";
+import { type Db, db } from "@/lib/db";
+import { env } from "@/lib/env";
+import type { Generation } from "@/lib/generated/prisma/client";
+import { GENERATION_MESSAGES } from "@/lib/generations/messages";
+import { enqueueGeneration, wakeWorkers } from "@/lib/jobs";
+import { findModel } from "@/lib/models";
+import { generationInputSchema, resolveSize } from "@/lib/upstream/params";
+import { defaultSourceKind } from "@/lib/upstream/source";
+
+// Submitting a generation: validate, then in ONE transaction record it as QUEUED, reserve its cost
+// (one conditional debit, never negative) and add its job. Either all three happen or none.
+// No `server-only`: benchmarks and tests drive it under tsx/vitest.
+
+/** A client-made UUID (or any opaque token) naming one press of "Generate". */
+export const idempotencyKeySchema = z
+  .string({ error: "Missing submission key; reload the page." })
+  .trim()
+  .min(8, "Missing submission key; reload the page.")
+  .max(100, "Invalid submission key; reload the page.")
+  .regex(/^[A-Za-z0-9_-]+$/, "Invalid submission key; reload the page.");
+
+export type SubmitFailure =
+  | { ok: false; code: "invalid_input"; message: string; fields: Record<string, string> }
+  | { ok: false; code: "spending_locked"; message: string }
+  | { ok: false; code: "insufficient_credits"; message: string; balance: number; cost: number }
+  | { ok: false; code: "unknown_user"; message: string };
+
+export type SubmitResult = { ok: true; generation: Generation; created: boolean } | SubmitFailure;
+
+class Refused extends Error {
+  constructor(readonly failure: SubmitFailure) {
+    super(failure.code);
+  }
+}
+
+export async function submitGeneration({
+  userId,
+  input,
+  idempotencyKey,
+  database = db(),
+}: {
+  userId: string;
+  /** The form's fields (see lib/upstream/params.ts generationInputSchema). */
+  input: unknown;
+  idempotencyKey: string;
+  database?: Db;
+}): Promise<SubmitResult> {
+  const key = idempotencyKeySchema.safeParse(idempotencyKey);
+  if (!key.success) {
+    const message = key.error.issues[0]?.message ?? "Invalid submission key; reload the page.";
+    return { ok: false, code: "invalid_input", message, fields: { idempotencyKey: message } };
+  }
+
+  // A repeated submit (double click, network retry) returns the first one's generation as it is.
+  const existing = await findByKey(database, userId, key.data);
+  if (existing) return { ok: true, generation: existing, created: false };
+
+  const parsed = generationInputSchema.safeParse(input);
+  if (!parsed.success) {
+    const fields: Record<string, string> = {};
+    for (const issue of parsed.error.issues) fields[issue.path.join(".") || "form"] ??= issue.message;
+    const message = parsed.error.issues[0]?.message ?? "Check the form and try again.";
+    return { ok: false, code: "invalid_input", message, fields };
+  }
+  const { model: modelId, params } = parsed.data;
+  const model = findModel(modelId);
+  if (!model) {
+    return { ok: false, code: "invalid_input", message: "Choose one of the studio's models.", fields: { model: "" } };
+  }
+  const cost = params.num_images * model.creditsPerImage;
+  const size = resolveSize(params);
+  const e = env();
+
+  try {
+    const generation = await database.$transaction(
+      async (tx) => {
+        const created = await tx.generation.create({
+          data: {
+            userId,
+            idempotencyKey: key.data,
+            model: model.id,
+            source: defaultSourceKind(),
+            prompt: params.prompt,
+            sizePreset: size.preset,
+            width: size.width,
+            height: size.height,
+            aspect: size.aspect,
+            numImages: params.num_images,
+            seedRequested: params.seed ?? null,
+            enableSafetyChecker: params.enable_safety_checker,
+            syncMode: params.sync_mode,
+            status: "QUEUED",
+            costCredits: cost,
+            deadlineAt: new Date(Date.now() + e.GENERATION_DEADLINE_SECONDS * 1000),
+          },
+        });
+        // Locked so that the dispute flag and the debit are read in one state of the account.
+        const [account] = await tx.$queryRaw<{ spendingLocked: boolean }[]>`
+          SELECT "spendingLocked" FROM "User" WHERE "id" = ${userId} FOR UPDATE`;
+        if (!account) throw new Refused({ ok: false, code: "unknown_user", message: "Your account was not found." });
+        if (account.spendingLocked) {
+          throw new Refused({ ok: false, code: "spending_locked", message: GENERATION_MESSAGES.spendingLocked });
+        }
+        const reserved = await recordMovement(tx, {
+          userId,
+          kind: "RESERVE",
+          amount: -cost,
+          idempotencyKey: `reserve:${created.id}`,
+          reason: `Generation: ${params.num_images} ${params.num_images === 1 ? "image" : "images"} reserved`,
+          generationId: created.id,
+        });
+        if (!reserved.ok) {
+          throw new Refused(
+            reserved.code === "insufficient_credits"
+              ? {
+                  ok: false,
+                  code: "insufficient_credits",
+                  message: GENERATION_MESSAGES.insufficientCredits(reserved.balance, cost),
+                  balance: reserved.balance,
+                  cost,
+                }
+              : { ok: false, code: "unknown_user", message: "Your account was not found." },
+          );
+        }
+        await enqueueGeneration(tx, created.id);
+        return created;
+      },
+      // Many submits of one account queue on its row lock; give them room rather than failing.
+      { maxWait: 15_000, timeout: 20_000 },
+    );
+    wakeWorkers();
+    return { ok: true, generation, created: true };
+  } catch (error) {
+    if (error instanceof Refused) return error.failure;
+    if (!isUniqueViolation(error)) throw error;
+    // Lost the race to a concurrent submit of the same key: that one's generation is the answer.
+    const winner = await findByKey(database, userId, key.data);
+    if (!winner) throw error;
+    return { ok: true, generation: winner, created: false };
+  }
+}
+
+function findByKey(database: Db, userId: string, idempotencyKey: string) {
+  return database.generation.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey } } });
+}

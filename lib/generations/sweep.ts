@@ -1,0 +1,24 @@
+import type { Db } from "@/lib/db";
+import { deadlineOutcome } from "@/lib/generations/run";
+import { settleGeneration } from "@/lib/generations/settle";
+
+// Refunds every generation still QUEUED or RUNNING past its deadline: the last line of defence
+// against a job that was lost (workers down for long, retries exhausted, a bug). Each refund is
+// the same guarded settle a run uses, so a sweep racing a run settles the generation once.
+
+export type SweepResult = { refunded: string[] };
+
+export async function sweepExpiredGenerations(database: Db, options: { limit?: number } = {}): Promise<SweepResult> {
+  const due = await database.$queryRaw<{ id: string }[]>`
+    SELECT "id" FROM "Generation"
+    WHERE "status" IN ('QUEUED', 'RUNNING') AND "deadlineAt" < now()
+    ORDER BY "deadlineAt"
+    LIMIT ${options.limit ?? 500}`;
+  const refunded: string[] = [];
+  for (const { id } of due) {
+    const result = await settleGeneration(database, { generationId: id, attempt: null, outcome: deadlineOutcome() });
+    if (result.settled) refunded.push(id);
+  }
+  if (refunded.length > 0) console.warn(`[generation] sweeper refunded ${refunded.length} past their deadline`);
+  return { refunded };
+}

@@ -1,0 +1,45 @@
+import type PgBoss from "pg-boss";
+import { z } from "zod";
+import { db } from "@/lib/db";
+import { runGeneration } from "@/lib/generations/run";
+import { sweepExpiredGenerations } from "@/lib/generations/sweep";
+import { jobs, jobsConfig, QUEUES, trackWorker } from "@/lib/jobs";
+
+// Registers this process as a generation worker: `concurrency` pollers of the generate queue
+// (pg-boss 10 runs one job per poller), the sweeper on a one-minute schedule shared by every
+// process, and one sweep at start so a restarted studio refunds what expired while it was down.
+
+const jobData = z.object({ generationId: z.string().min(1) });
+
+export async function startGenerationWorkers(options: { concurrency: number }): Promise<void> {
+  const boss = await jobs();
+  const { attemptSeconds } = jobsConfig();
+  for (let i = 0; i < options.concurrency; i++) {
+    const id = await boss.work<unknown>(
+      QUEUES.generate,
+      { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 1 },
+      async (batch: PgBoss.JobWithMetadata<unknown>[]) => {
+        for (const job of batch) await handle(job, attemptSeconds);
+      },
+    );
+    trackWorker(id);
+  }
+  await boss.work(QUEUES.sweep, { pollingIntervalSeconds: 5 }, async () => {
+    await sweepExpiredGenerations(db());
+  });
+  await boss.schedule(QUEUES.sweep, "* * * * *");
+  await sweepExpiredGenerations(db()).catch((error: unknown) => console.error("[generation] start-up sweep", error));
+}
+
+async function handle(job: PgBoss.JobWithMetadata<unknown>, attemptSeconds: number): Promise<void> {
+  const data = jobData.safeParse(job.data);
+  if (!data.success) {
+    // Retrying cannot fix a malformed job; completing it is right, and the sweeper refunds.
+    console.error(`[generation] job ${job.id} has no generation id`, job.data);
+    return;
+  }
+  await runGeneration(db(), data.data.generationId, {
+    attemptSeconds,
+    lastAttempt: job.retryCount >= job.retryLimit,
+  });
+}

@@ -1,0 +1,135 @@
+import PgBoss from "pg-boss";
+import type { Tx } from "@/lib/credits/ledger";
+import { env } from "@/lib/env";
+
+// Durable jobs on the application's own PostgreSQL (pg-boss 10, in a schema of its own). No
+// `server-only` here: `npm run worker` loads this module under tsx.
+
+export const QUEUES = {
+  /** One job per generation: call the image source, keep the images, settle the credits. */
+  generate: "generate",
+  /** Refunds generations past their deadline (cron, once a minute across all processes). */
+  sweep: "generation-sweep",
+} as const;
+
+export type GenerateJob = { generationId: string };
+
+export type JobsConfig = {
+  connectionString: string;
+  /** PostgreSQL schema for pg-boss's tables ("pgboss" in a deployment; one per test file). */
+  schema: string;
+  /** Seconds one run of a generation job may hold it before it counts as lost (GENERATION_ATTEMPT_SECONDS). */
+  attemptSeconds: number;
+};
+
+type Runtime = { config: JobsConfig; boss: PgBoss; started?: Promise<PgBoss>; workerIds: string[] };
+
+const globalForJobs = globalThis as unknown as { atelierJobs?: Runtime };
+
+/** Points this process at a job store (tests and the worker command); otherwise env decides. */
+export function configureJobs(config: JobsConfig): void {
+  if (globalForJobs.atelierJobs) throw new Error("jobs are already configured in this process");
+  globalForJobs.atelierJobs = { config, boss: createBoss(config), workerIds: [] };
+}
+
+function runtime(): Runtime {
+  if (!globalForJobs.atelierJobs) {
+    const e = env();
+    if (!e.DATABASE_URL) throw new Error("DATABASE_URL is not set: the job queue lives in the database.");
+    configureJobs({ connectionString: e.DATABASE_URL, schema: "pgboss", attemptSeconds: e.GENERATION_ATTEMPT_SECONDS });
+  }
+  const rt = globalForJobs.atelierJobs;
+  if (!rt) throw new Error("unreachable: jobs runtime missing after configuration");
+  return rt;
+}
+
+export function jobsConfig(): JobsConfig {
+  return runtime().config;
+}
+
+function createBoss(config: JobsConfig): PgBoss {
+  const boss = new PgBoss({
+    connectionString: config.connectionString,
+    schema: config.schema,
+    // Small pool: polling and job-state updates are short statements, and the embedded
+    // PostgreSQL accepts only a handful of connections in all.
+    max: 4,
+    application_name: "atelier-jobs",
+    // Expiry of lost runs is found by maintenance, so it must run often relative to a run's budget.
+    maintenanceIntervalSeconds: Math.min(30, Math.max(1, Math.floor(config.attemptSeconds / 4))),
+    archiveCompletedAfterSeconds: 3600,
+    deleteAfterDays: 7,
+  });
+  boss.on("error", (error) => console.error("[jobs] pg-boss error", error));
+  return boss;
+}
+
+/** The started queue (schema installed, queues created); started once per process. */
+export async function jobs(): Promise<PgBoss> {
+  const rt = runtime();
+  rt.started ??= (async () => {
+    await rt.boss.start();
+    await rt.boss.createQueue(QUEUES.generate, { name: QUEUES.generate, ...generateRetryOptions(rt.config) });
+    await rt.boss.createQueue(QUEUES.sweep, { name: QUEUES.sweep, policy: "singleton", retryLimit: 0 });
+    return rt.boss;
+  })().catch((error: unknown) => {
+    rt.started = undefined;
+    throw error;
+  });
+  return rt.started;
+}
+
+function generateRetryOptions(config: JobsConfig) {
+  return {
+    // Retries cover a run that died (crash, deploy, expiry) or hit an unexpected error. Upstream
+    // failures are not retried here: the client already retried what is safe to retry.
+    retryLimit: 4,
+    retryDelay: 2,
+    retryBackoff: true,
+    expireInSeconds: config.attemptSeconds,
+  };
+}
+
+/**
+ * Adds the generation's job inside the caller's transaction, so a generation is queued exactly
+ * when its row and its credit reservation commit (pg-boss runs its INSERT on our connection).
+ */
+export async function enqueueGeneration(tx: Tx, generationId: string): Promise<string> {
+  const boss = await jobs();
+  const id = await boss.send(QUEUES.generate, { generationId } satisfies GenerateJob, {
+    ...generateRetryOptions(runtime().config),
+    db: {
+      async executeSql(text: string, values: unknown[]) {
+        // pg serialises objects as JSON itself; through Prisma they must arrive as text.
+        const params = values.map((v) => (v !== null && typeof v === "object" ? JSON.stringify(v) : v));
+        const rows = await tx.$queryRawUnsafe<Record<string, unknown>[]>(text, ...params);
+        return { rows };
+      },
+    },
+  });
+  if (!id) throw new Error(`the ${QUEUES.generate} queue refused the job for generation ${generationId}`);
+  return id;
+}
+
+/** Registers a worker id so that a send in this process can wake it at once instead of at the next poll. */
+export function trackWorker(id: string): void {
+  runtime().workerIds.push(id);
+}
+
+/** Wakes this process's generation workers (call after the enqueuing transaction commits). */
+export function wakeWorkers(): void {
+  const rt = globalForJobs.atelierJobs;
+  if (!rt) return;
+  for (const id of rt.workerIds) rt.boss.notifyWorker(id);
+}
+
+/** Stops polling and closes the pool; running handlers get `timeoutMs` to finish. */
+export async function stopJobs(options: { timeoutMs?: number } = {}): Promise<void> {
+  const rt = globalForJobs.atelierJobs;
+  if (!rt) return;
+  globalForJobs.atelierJobs = undefined;
+  if (rt.started) {
+    await rt.started.catch(() => undefined);
+    await rt.boss.stop({ graceful: true, wait: true, timeout: options.timeoutMs ?? 30_000 });
+  }
+}
