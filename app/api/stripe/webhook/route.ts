@@ -1,0 +1,42 @@
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { stripeClient } from "@/lib/stripe/client";
+import { processStripeEvent } from "@/lib/stripe/webhook";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+/** Stripe signs a timestamp with the body; older deliveries are refused as possible replays. */
+const SIGNATURE_TOLERANCE_SECONDS = 300;
+
+function reply(status: number, body: Record<string, unknown>): Response {
+  return Response.json(body, { status });
+}
+
+export async function POST(request: Request): Promise<Response> {
+  const config = env();
+  const stripe = stripeClient(config);
+  const secret = config.STRIPE_WEBHOOK_SECRET;
+  if (!stripe || !secret) return reply(503, { error: "payments are not configured" });
+
+  const signature = request.headers.get("stripe-signature");
+  if (!signature) return reply(400, { error: "missing Stripe-Signature header" });
+  // The signature covers the exact bytes sent, so verify them before any parsing.
+  const payload = Buffer.from(await request.arrayBuffer());
+  let event: ReturnType<typeof stripe.webhooks.constructEvent>;
+  try {
+    event = stripe.webhooks.constructEvent(payload, signature, secret, SIGNATURE_TOLERANCE_SECONDS);
+  } catch (error) {
+    console.warn("stripe webhook: signature refused:", error instanceof Error ? error.message.split("\n")[0] : error);
+    return reply(400, { error: "invalid signature" });
+  }
+
+  try {
+    const outcome = await processStripeEvent(event, { database: db(), stripe });
+    return reply(200, { received: true, ...outcome });
+  } catch (error) {
+    // A 5xx makes Stripe retry later; nothing was committed for this event.
+    console.error("stripe webhook: processing failed", { id: event.id, type: event.type }, error);
+    return reply(500, { error: "processing failed" });
+  }
+}
