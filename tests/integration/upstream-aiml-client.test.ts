@@ -1,0 +1,226 @@
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { type AimlClientOptions, createAimlClient, parseRetryAfter } from "../../lib/upstream/aiml-client";
+import { type GenerationParams, UpstreamError } from "../../lib/upstream/types";
+import { startFakeUpstream } from "../support/fake-upstream";
+
+const MODEL = "bytedance/seedream-v4-text-to-image";
+// Small images: these tests are about the protocol, not pixels.
+const upstream = await startFakeUpstream({ scale: 1 / 64 });
+afterAll(() => upstream.close());
+beforeEach(() => upstream.resetCalls());
+
+const logs: { message: string; fields: Record<string, unknown> }[] = [];
+function client(overrides: Partial<AimlClientOptions> = {}) {
+  return createAimlClient({
+    apiKey: "test-key",
+    baseUrl: upstream.url,
+    timeoutMs: 5_000,
+    maxRetries: 2,
+    backoffMs: 10,
+    log: (message, fields) => logs.push({ message, fields }),
+    ...overrides,
+  });
+}
+
+function params(prompt: string, extra: Partial<GenerationParams> = {}): GenerationParams {
+  return { prompt, image_size: "square", num_images: 1, enable_safety_checker: true, sync_mode: false, ...extra };
+}
+
+async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(UpstreamError);
+  return error as UpstreamError;
+}
+
+describe("AI/ML API client against the local upstream", () => {
+  it("sends the contract's body with the key and reads the documented shape", async () => {
+    const result = await client().generate(MODEL, params("a fox", { seed: 7, num_images: 3 }), {});
+    expect(result.images).toHaveLength(3);
+    expect(result.images.every((i) => i.kind === "url" && i.url.startsWith(upstream.url))).toBe(true);
+    expect(result).toMatchObject({ seed: 7, tokensUsed: 189_000, requestId: expect.stringMatching(/^fake-\d+$/) });
+    expect(result.upstreamMs).toBeGreaterThanOrEqual(0);
+    expect(upstream.requests()).toEqual([
+      {
+        authorization: "Bearer test-key",
+        body: {
+          model: MODEL,
+          prompt: "a fox",
+          image_size: "square",
+          seed: 7,
+          num_images: 3,
+          enable_safety_checker: true,
+          sync_mode: false,
+        },
+      },
+    ]);
+  });
+
+  it("returns the seed the provider picked when none was sent", async () => {
+    const result = await client().generate(MODEL, params("no seed"), {});
+    expect(result.seed).toEqual(expect.any(Number));
+  });
+
+  it("takes image bytes from b64_json in sync mode", async () => {
+    const result = await client().generate(MODEL, params("sync", { sync_mode: true, num_images: 2 }), {});
+    expect(result.images).toHaveLength(2);
+    for (const image of result.images) {
+      expect(image.kind).toBe("bytes");
+      if (image.kind === "bytes") expect(image.bytes.subarray(1, 4).toString()).toBe("PNG");
+    }
+  });
+
+  it("reads the alternate shape: images[] with credits_used", async () => {
+    const result = await client().generate(MODEL, params("[[alt-shape]]", { num_images: 2, seed: 5 }), {});
+    expect(result.images).toHaveLength(2);
+    expect(result).toMatchObject({ seed: 5, tokensUsed: 126_000 });
+  });
+
+  it("reads data[] and images[] together once, as in the published example", async () => {
+    const result = await client().generate(MODEL, params("[[both-shapes]]", { num_images: 2 }), {});
+    expect(result.images).toHaveLength(2);
+  });
+
+  it("returns fewer images when the provider sends fewer", async () => {
+    const result = await client().generate(MODEL, params("[[partial:1]]", { num_images: 4 }), {});
+    expect(result.images).toHaveLength(1);
+    expect(result.tokensUsed).toBe(63_000);
+  });
+
+  it("reports no images with the safety checker on as content_blocked", async () => {
+    const error = await failure(client().generate(MODEL, params("[[blocked]]"), {}));
+    expect(error.code).toBe("content_blocked");
+    const unchecked = await failure(
+      client().generate(MODEL, params("[[blocked]]", { enable_safety_checker: false }), {}),
+    );
+    expect(unchecked.code).toBe("provider_error");
+  });
+
+  it.each([
+    ["[[malformed]]", "HTML"],
+    ["[[malformed:json]]", "JSON of the wrong shape"],
+  ])("rejects a 2xx body that is not the documented JSON (%s: %s)", async (prompt) => {
+    const error = await failure(client().generate(MODEL, params(prompt), {}));
+    expect(error.code).toBe("malformed_response");
+    expect(upstream.calls()).toBe(1);
+  });
+
+  it.each([
+    [400, "invalid_request"],
+    [401, "unauthorized"],
+    [403, "provider_out_of_credits"],
+    [422, "invalid_request"],
+  ] as const)("does not retry %i and maps it to %s", async (status, code) => {
+    const error = await failure(client().generate(MODEL, params(`[[status:${status}]]`), {}));
+    expect(error.code).toBe(code);
+    expect(error.details.status).toBe(status);
+    expect(error.details.requestId).toMatch(/^fake-\d+$/);
+    expect(upstream.calls()).toBe(1);
+  });
+
+  it("maps a wrong key to unauthorized with a message that names no provider detail", async () => {
+    const error = await failure(client({ apiKey: "wrong" }).generate(MODEL, params("x"), {}));
+    expect(error.code).toBe("unauthorized");
+    expect(error.userMessage).not.toMatch(/401|key|Bearer|aiml/i);
+    expect(JSON.stringify(logs)).not.toContain("wrong");
+  });
+
+  it("never puts the key in errors or logs", async () => {
+    logs.length = 0;
+    const secret = "test-key";
+    for (const prompt of ["[[status:500]]", "[[malformed]]", "[[status:401]]"]) {
+      const error = await failure(client().generate(MODEL, params(prompt), {}));
+      expect(`${error.message} ${error.userMessage} ${JSON.stringify(error.details)}`).not.toContain(secret);
+    }
+    expect(JSON.stringify(logs)).not.toContain(secret);
+  });
+
+  it.each([429, 500, 502, 503])("retries %i a bounded number of times", async (status) => {
+    const error = await failure(client({ maxRetries: 2 }).generate(MODEL, params(`[[status:${status}]]`), {}));
+    expect(error.code).toBe(status === 429 ? "rate_limited" : "provider_error");
+    expect(upstream.calls()).toBe(3);
+  });
+
+  it("succeeds when a retry does", async () => {
+    const result = await client().generate(MODEL, params("[[fail-once:503]] retry me"), {});
+    expect(result.images).toHaveLength(1);
+    expect(upstream.calls()).toBe(2);
+  });
+
+  it("retries a connection reset before any answer", async () => {
+    const result = await client().generate(MODEL, params("[[fail-once:reset]] reset me"), {});
+    expect(result.images).toHaveLength(1);
+    expect(upstream.calls()).toBe(2);
+  });
+
+  it("retries a refused connection, then reports a network error", async () => {
+    const closed = await startFakeUpstream();
+    await closed.close();
+    const error = await failure(client({ baseUrl: closed.url }).generate(MODEL, params("x"), {}));
+    expect(error.code).toBe("network");
+    expect(logs.filter((l) => l.message === "retrying").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("honours Retry-After in seconds", async () => {
+    const started = Date.now();
+    const result = await client().generate(MODEL, params("[[fail-once:429]] [[retry-after:1]] wait"), {});
+    expect(result.images).toHaveLength(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+  });
+
+  it("honours Retry-After as an HTTP date", async () => {
+    const started = Date.now();
+    await client().generate(MODEL, params("[[fail-once:503]] [[retry-after-date:2]] wait"), {});
+    // HTTP dates have one-second resolution: the wait is between one and two seconds.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(upstream.calls()).toBe(2);
+  });
+
+  it("does not wait for a Retry-After beyond its limit", async () => {
+    const error = await failure(
+      client({ maxRetryAfterMs: 1_000 }).generate(MODEL, params("[[status:429]] [[retry-after:120]]"), {}),
+    );
+    expect(error.code).toBe("rate_limited");
+    expect(error.details.retryAfterMs).toBe(120_000);
+    expect(upstream.calls()).toBe(1);
+  });
+
+  it("does not retry a 504: the provider may still be generating, and charging", async () => {
+    const error = await failure(client().generate(MODEL, params("[[status:504]]"), {}));
+    expect(error.code).toBe("provider_timeout");
+    expect(upstream.calls()).toBe(1);
+  });
+
+  it("times out a hanging call and does not retry it", async () => {
+    const started = Date.now();
+    const error = await failure(client({ timeoutMs: 300 }).generate(MODEL, params("[[hang]]"), {}));
+    expect(error.code).toBe("provider_timeout");
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(upstream.calls()).toBe(1);
+  });
+
+  it("times out a slow answer", async () => {
+    const error = await failure(client({ timeoutMs: 200 }).generate(MODEL, params("[[slow:1000]]"), {}));
+    expect(error.code).toBe("provider_timeout");
+  });
+
+  it("stops at once when the caller aborts, with the caller's reason", async () => {
+    const controller = new AbortController();
+    const call = client().generate(MODEL, params("[[hang]]"), { signal: controller.signal });
+    setTimeout(() => controller.abort(new Error("deadline")), 100);
+    await expect(call).rejects.toThrow("deadline");
+  });
+});
+
+describe("parseRetryAfter", () => {
+  it("reads seconds and HTTP dates, and ignores nonsense", () => {
+    const now = Date.parse("2026-11-25T20:00:00Z");
+    expect(parseRetryAfter("3", now)).toBe(3000);
+    expect(parseRetryAfter("Wed, 25 Nov 2026 20:00:05 GMT", now)).toBe(5000);
+    expect(parseRetryAfter("Wed, 25 Nov 2026 19:00:00 GMT", now)).toBe(0);
+    expect(parseRetryAfter("soon", now)).toBeUndefined();
+    expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+});

@@ -1,0 +1,342 @@
+// A local stand-in for the AI/ML API (POST /v1/images/generations, contract in /work/shared/api),
+// with faults chosen per request by markers written into the prompt. Used by the integration
+// tests and, started on port 3901, by the end-to-end stack:
+//
+//   tsx tests/support/fake-upstream.ts --port 3901 [--key test-key] [--latency 200] [--scale 0.125]
+//
+// Every request must carry `Authorization: Bearer <key>` (default key "test-key") and a body the
+// contract allows (unknown fields refused), else 401 / 400 with the provider's error body
+// {message, path, requestId, statusCode, timestamp}. A good request gets `num_images` images:
+// links to PNGs this server renders on demand (one flat colour derived from prompt, seed and
+// index; `scale` shrinks them for speed, default 1 = the requested size), or `b64_json` when
+// `sync_mode` is true. Seeds: the one sent, else a random one, returned as top-level `seed`.
+//
+// Markers (any number, anywhere in the prompt):
+//   [[status:NNN]]        answer NNN with an error body, every time
+//   [[fail-once:NNN]]     the first call with this exact prompt answers NNN, later ones succeed
+//   [[fail-once:reset]]   the first call with this exact prompt has its connection reset
+//   [[reset]]             reset the connection without answering, every time
+//   [[retry-after:S]]     add `Retry-After: S` (seconds) to error answers
+//   [[retry-after-date:S]] add `Retry-After` as an HTTP date S seconds ahead
+//   [[hang]]              never answer (the client must time out)
+//   [[slow:MS]]           wait MS milliseconds before answering
+//   [[malformed]]         200 with an HTML body;  [[malformed:json]] 200 with JSON of the wrong shape
+//   [[blocked]]           200 with no images (what the safety checker leaves)
+//   [[partial:N]]         only N of the images asked for
+//   [[alt-shape]]         `images[]` with file metadata + `meta.usage.credits_used` + header
+//                         x-aimlapi-credits-used, instead of `data[]` + `meta.usage.tokens_used`
+//   [[both-shapes]]       `data[]` and `images[]` together, as in the provider's published example
+//   [[unsafe-link]]       image links to http://169.254.169.254/... (cloud metadata address)
+//   [[redirect]]          image links redirect (302) to the image on the same host
+//   [[redirect-offsite]]  image links redirect to another host name (localhost instead of 127.0.0.1)
+//   [[not-image]]         image links serve HTML while claiming Content-Type image/png
+//   [[chunked]]           image links are served without Content-Length
+//
+// The handle's calls() counts generation requests (POST /v1/images/generations) since start or
+// resetCalls(); requests() returns their parsed bodies and Authorization headers.
+import { createHash, randomInt } from "node:crypto";
+import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { pathToFileURL } from "node:url";
+import sharp from "sharp";
+import { z } from "zod";
+import { SIZE_PRESETS, type SizePreset } from "../../lib/upstream/types";
+
+export type FakeUpstreamOptions = {
+  port?: number;
+  apiKey?: string;
+  /** Added to every generation request. */
+  latencyMs?: number;
+  /** Rendered images are this fraction of the requested size (min 16 px); 1 = exact size. */
+  scale?: number;
+};
+
+export type RecordedRequest = { authorization: string | undefined; body: unknown };
+
+export type FakeUpstream = {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  calls(): number;
+  resetCalls(): void;
+  requests(): RecordedRequest[];
+};
+
+const MODEL = "bytedance/seedream-v4-text-to-image";
+const ENDPOINT = "/v1/images/generations";
+const presets = Object.keys(SIZE_PRESETS) as [SizePreset, ...SizePreset[]];
+const dimension = z.number().min(1024).max(4096);
+const requestSchema = z.strictObject({
+  model: z.literal(MODEL),
+  prompt: z.string().refine((p) => [...p].length <= 4000, "prompt must be at most 4000 characters"),
+  image_size: z.union([z.enum(presets), z.strictObject({ width: dimension, height: dimension })]).optional(),
+  seed: z.number().int().min(1).optional(),
+  num_images: z.number().int().min(1).max(4).optional(),
+  enable_safety_checker: z.boolean().optional(),
+  sync_mode: z.boolean().optional(),
+});
+type GenerationRequest = z.infer<typeof requestSchema>;
+
+type FileSpec = { width: number; height: number; color: string; kind: "png" | "html" | "chunked" };
+
+type Markers = Map<string, string>;
+
+function parseMarkers(prompt: string): Markers {
+  const markers: Markers = new Map();
+  for (const match of prompt.matchAll(/\[\[([a-z-]+)(?::([^\]]*))?\]\]/g)) {
+    if (match[1]) markers.set(match[1], match[2] ?? "");
+  }
+  return markers;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Promise<FakeUpstream> {
+  const apiKey = options.apiKey ?? "test-key";
+  const scale = options.scale ?? 1;
+  const files = new Map<string, FileSpec>();
+  const failedOnce = new Set<string>();
+  const sockets = new Set<Socket>();
+  let recorded: RecordedRequest[] = [];
+  let callCount = 0;
+  let requestCounter = 0;
+  let base = "";
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      console.error("fake upstream:", error);
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? "/", base);
+    if (req.method === "POST" && url.pathname === ENDPOINT) return generation(req, res);
+    if (req.method === "GET" && url.pathname === "/health") return json(res, 200, { status: "ok" });
+    const file = /^\/files\/([a-f0-9]+)\.png$/.exec(url.pathname);
+    if (req.method === "GET" && file?.[1]) return serveFile(res, file[1]);
+    const redirect = /^\/(redirect|redirect-offsite)\/([a-f0-9]+)$/.exec(url.pathname);
+    if (req.method === "GET" && redirect?.[2]) {
+      const target =
+        redirect[1] === "redirect"
+          ? `/files/${redirect[2]}.png`
+          : `${base.replace("127.0.0.1", "localhost")}/files/${redirect[2]}.png`;
+      res.writeHead(302, { location: target }).end();
+      return;
+    }
+    errorBody(res, 404, "Not found", url.pathname);
+  }
+
+  async function generation(req: IncomingMessage, res: ServerResponse) {
+    callCount++;
+    const requestId = `fake-${++requestCounter}`;
+    const raw = await readBody(req);
+    if (options.latencyMs) await sleep(options.latencyMs);
+    if (req.headers.authorization !== `Bearer ${apiKey}`) {
+      return errorBody(res, 401, "Unauthorized: invalid API key", ENDPOINT, requestId);
+    }
+    let parsedJson: unknown;
+    try {
+      parsedJson = JSON.parse(raw);
+    } catch {
+      return errorBody(res, 400, "Body is not valid JSON", ENDPOINT, requestId);
+    }
+    recorded.push({ authorization: req.headers.authorization, body: parsedJson });
+    const parsed = requestSchema.safeParse(parsedJson);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return errorBody(res, 400, `Validation failed: ${issue?.path.join(".")} ${issue?.message}`, ENDPOINT, requestId);
+    }
+    const body = parsed.data;
+    const markers = parseMarkers(body.prompt);
+
+    const slow = Number(markers.get("slow"));
+    if (Number.isFinite(slow) && slow > 0) await sleep(slow);
+    if (markers.has("hang")) return; // the socket stays open until the client gives up or close()
+
+    let failure = markers.get("status");
+    if (markers.has("fail-once") && !failedOnce.has(body.prompt)) {
+      failedOnce.add(body.prompt);
+      failure = markers.get("fail-once");
+    }
+    if (markers.has("reset") || failure === "reset") {
+      req.socket.destroy();
+      return;
+    }
+    if (failure) {
+      const headers: Record<string, string> = {};
+      const after = markers.get("retry-after");
+      if (after !== undefined) headers["retry-after"] = after;
+      const afterDate = markers.get("retry-after-date");
+      if (afterDate !== undefined)
+        headers["retry-after"] = new Date(Date.now() + Number(afterDate) * 1000).toUTCString();
+      return errorBody(res, Number(failure), `Injected failure ${failure}`, ENDPOINT, requestId, headers);
+    }
+
+    const malformed = markers.get("malformed");
+    if (malformed === "json") return json(res, 200, { data: "not a list", meta: null });
+    if (malformed !== undefined) {
+      res.writeHead(200, { "content-type": "text/html" }).end("<html><body>Bad gateway</body></html>");
+      return;
+    }
+
+    const seed = body.seed ?? randomInt(1, 2 ** 31 - 1);
+    const asked = body.num_images ?? 1;
+    const partial = Number(markers.get("partial"));
+    const count = markers.has("blocked")
+      ? 0
+      : Number.isInteger(partial) && partial >= 0
+        ? Math.min(partial, asked)
+        : asked;
+    const size = sizeOf(body);
+    const items = await Promise.all(
+      Array.from({ length: count }, (_, index) => imageItem(body, markers, seed, index, size)),
+    );
+    const tokens = 63_000 * count;
+    const headers = { "x-request-id": requestId };
+    if (markers.has("alt-shape")) {
+      return json(
+        res,
+        200,
+        { images: items, seed, meta: { usage: { credits_used: tokens } } },
+        {
+          ...headers,
+          "x-aimlapi-credits-used": String(tokens),
+        },
+      );
+    }
+    if (markers.has("both-shapes")) {
+      return json(res, 200, { images: items, seed, data: items, meta: { usage: { tokens_used: tokens } } }, headers);
+    }
+    const data = items.map(({ url, b64_json }) => ({ url, b64_json }));
+    return json(res, 200, { data, seed, meta: { usage: { tokens_used: tokens } } }, headers);
+  }
+
+  async function imageItem(
+    body: GenerationRequest,
+    markers: Markers,
+    seed: number,
+    index: number,
+    size: { width: number; height: number },
+  ) {
+    const digest = createHash("sha256").update(`${body.prompt}\0${seed}\0${index}`).digest("hex");
+    const spec: FileSpec = {
+      width: Math.max(16, Math.round(size.width * scale)),
+      height: Math.max(16, Math.round(size.height * scale)),
+      color: `#${digest.slice(0, 6)}`,
+      kind: markers.has("not-image") ? "html" : markers.has("chunked") ? "chunked" : "png",
+    };
+    const meta = {
+      content_type: "image/png",
+      file_name: `${digest.slice(0, 32)}.png`,
+      width: spec.width,
+      height: spec.height,
+    };
+    if (body.sync_mode && spec.kind === "png") {
+      const png = await render(spec);
+      return { url: null, b64_json: png.toString("base64"), file_size: png.length, ...meta };
+    }
+    const token = createHash("sha256").update(`${digest}\0${requestCounter}`).digest("hex").slice(0, 32);
+    files.set(token, spec);
+    let url = `${base}/files/${token}.png`;
+    if (markers.has("unsafe-link")) url = `http://169.254.169.254/latest/meta-data/${token}.png`;
+    else if (markers.has("redirect")) url = `${base}/redirect/${token}`;
+    else if (markers.has("redirect-offsite")) url = `${base}/redirect-offsite/${token}`;
+    return { url, b64_json: null, file_size: null, ...meta };
+  }
+
+  async function serveFile(res: ServerResponse, token: string) {
+    const spec = files.get(token);
+    if (!spec) return errorBody(res, 404, "No such file", `/files/${token}.png`);
+    if (spec.kind === "html") {
+      res.writeHead(200, { "content-type": "image/png" }).end("<!doctype html><html><body>Not an image</body></html>");
+      return;
+    }
+    const png = await render(spec);
+    if (spec.kind === "chunked") {
+      res.writeHead(200, { "content-type": "image/png", "transfer-encoding": "chunked" });
+      res.write(png.subarray(0, Math.floor(png.length / 2)));
+      res.end(png.subarray(Math.floor(png.length / 2)));
+      return;
+    }
+    res.writeHead(200, { "content-type": "image/png", "content-length": png.length }).end(png);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  base = `http://127.0.0.1:${port}`;
+
+  return {
+    url: base,
+    port,
+    calls: () => callCount,
+    resetCalls: () => {
+      callCount = 0;
+      recorded = [];
+    },
+    requests: () => recorded,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function sizeOf(body: GenerationRequest): { width: number; height: number } {
+  const size = body.image_size ?? "square_hd";
+  return typeof size === "string" ? SIZE_PRESETS[size] : size;
+}
+
+function render(spec: FileSpec): Promise<Buffer> {
+  return sharp({ create: { width: spec.width, height: spec.height, channels: 3, background: spec.color } })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
+}
+
+function errorBody(
+  res: ServerResponse,
+  status: number,
+  message: string,
+  path: string,
+  requestId = "fake-0",
+  headers: Record<string, string> = {},
+) {
+  json(res, status, { message, path, requestId, statusCode: status, timestamp: new Date().toISOString() }, headers);
+}
+
+function flag(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? undefined : process.argv[at + 1];
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const upstream = await startFakeUpstream({
+    port: Number(flag("port") ?? 3901),
+    apiKey: flag("key") ?? "test-key",
+    latencyMs: Number(flag("latency") ?? 0),
+    scale: Number(flag("scale") ?? 1),
+  });
+  console.log(`fake upstream listening on ${upstream.url}`);
+  const stop = () => void upstream.close().then(() => process.exit(0));
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
