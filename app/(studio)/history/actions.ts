@@ -1,0 +1,65 @@
+"use server";
+
+import { fail, ok, userAction } from "@/lib/action";
+import { deleteGenerations, setFavorite } from "@/lib/history/commands";
+import { decodeCursor } from "@/lib/history/cursor";
+import { listGenerations } from "@/lib/history/queries";
+import { rerunGeneration } from "@/lib/history/rerun";
+import {
+  createShareInput,
+  deleteInput,
+  favoriteInput,
+  loadPageInput,
+  rerunInput,
+  revokeShareInput,
+} from "@/lib/history/schemas";
+import { createShareLink, revokeShareLink } from "@/lib/history/share";
+
+// The history's server actions. Each body passes the signed-in user's id into a lib/history
+// function whose queries are scoped by it: no action reads or changes a row it does not own.
+
+export const loadHistoryPage = userAction(loadPageInput, async ({ filters, cursor }, user) => {
+  const position = decodeCursor(cursor);
+  if (!position) return fail("invalid_cursor", "That page link is no longer valid. Reload the history.");
+  return ok(await listGenerations({ userId: user.id, filters, cursor: position }));
+});
+
+export const setFavoriteAction = userAction(favoriteInput, async ({ ids, favorite }, user) => {
+  const { updated } = await setFavorite({ userId: user.id, ids, favorite });
+  if (updated === 0) return fail("not_found", "Those generations are not in your history.");
+  return ok({ updated });
+});
+
+export const deleteGenerationsAction = userAction(deleteInput, async ({ ids }, user) => {
+  const outcome = await deleteGenerations({ userId: user.id, ids });
+  if (outcome.deleted.length === 0) {
+    return outcome.inProgress.length > 0
+      ? fail("in_progress", "A generation still in progress cannot be deleted; try again when it has finished.")
+      : fail("not_found", "Those generations are not in your history.");
+  }
+  return ok(outcome);
+});
+
+export const createShareLinkAction = userAction(createShareInput, async ({ generationId, expiresIn }, user) => {
+  const result = await createShareLink({ userId: user.id, generationId, expiresIn });
+  if (result.ok) return ok({ token: result.token, link: result.link });
+  switch (result.code) {
+    case "not_found":
+      return fail("not_found", "That generation is not in your history.");
+    case "not_shareable":
+      return fail("not_shareable", "Only a completed generation with images can be shared.");
+    case "too_many_links":
+      return fail("too_many_links", "This generation has too many live links. Revoke one first.");
+  }
+});
+
+export const revokeShareLinkAction = userAction(revokeShareInput, async ({ id }, user) => {
+  const revoked = await revokeShareLink({ userId: user.id, id });
+  return revoked ? ok({ id }) : fail("not_found", "That link is not yours or is already revoked.");
+});
+
+export const rerunAction = userAction(rerunInput, async ({ generationId, idempotencyKey }, user) => {
+  const result = await rerunGeneration({ userId: user.id, generationId, idempotencyKey });
+  if (result.ok) return ok({ generationId: result.generation.id });
+  return fail(result.code, result.message, "fields" in result ? result.fields : undefined);
+});

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { resolveShareToken } from "@/lib/history/share";
+import { objectStore } from "@/lib/storage";
+
+// The images behind a share link, for the public page and for link previews (og:image). The token
+// is checked on every request and nothing is cached, so a revoked link stops serving at once.
+
+const paramsSchema = z.object({ token: z.string(), index: z.coerce.number().int().min(0).max(15) });
+
+export async function GET(
+  request: Request,
+  { params }: { params: Promise<{ token: string; index: string }> },
+): Promise<Response> {
+  const parsed = paramsSchema.safeParse(await params);
+  if (!parsed.success) return notFound();
+  const shared = await resolveShareToken({ token: parsed.data.token });
+  const image = shared?.images.find((i) => i.index === parsed.data.index);
+  if (!image) return notFound();
+  const thumb = new URL(request.url).searchParams.get("variant") === "thumb";
+  const bytes = await objectStore().get(thumb ? image.thumbKey : image.storageKey);
+  if (!bytes) return notFound();
+  return new Response(new Uint8Array(bytes), {
+    headers: {
+      "Content-Type": thumb ? "image/webp" : image.contentType,
+      "Content-Length": String(bytes.byteLength),
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+      "Content-Security-Policy": "default-src 'none'; sandbox",
+      "X-Robots-Tag": "noindex",
+    },
+  });
+}
+
+function notFound(): Response {
+  return new Response("Not found", {
+    status: 404,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+  });
+}

@@ -1,0 +1,174 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { GenerationStatus, ImageSource } from "@/lib/generated/prisma/enums";
+import { type Cursor, encodeCursor } from "@/lib/history/cursor";
+import { type HistoryFilters, PAGE_SIZE, type StatusFilter } from "@/lib/history/filters";
+import { toPrefixTsQuery } from "@/lib/history/search-query";
+
+// Read side of the history. Every query is scoped by "userId" in its WHERE clause: another
+// user's id simply finds nothing.
+
+export type HistoryImage = { id: string; index: number; placeholder: string; width: number; height: number };
+
+export type HistoryItem = {
+  id: string;
+  prompt: string;
+  status: GenerationStatus;
+  model: string;
+  source: ImageSource;
+  width: number;
+  height: number;
+  aspect: string;
+  numImages: number;
+  favorite: boolean;
+  chargedCredits: number;
+  refundedCredits: number;
+  errorMessage: string | null;
+  createdAt: Date;
+  imageCount: number;
+  cover: HistoryImage | null;
+};
+
+export type HistoryPage = { items: HistoryItem[]; nextCursor: string | null };
+
+const STATUS_VALUES: Record<StatusFilter, GenerationStatus> = {
+  queued: "QUEUED",
+  running: "RUNNING",
+  completed: "COMPLETED",
+  failed: "FAILED",
+};
+
+const DAY_MS = 86_400_000;
+
+/** Each filter as a parameterised SQL condition; all of them are ANDed. */
+function conditions(userId: string, filters: HistoryFilters, cursor: Cursor | null): Prisma.Sql[] {
+  const where: Prisma.Sql[] = [Prisma.sql`g."userId" = ${userId}`];
+  if (filters.q) {
+    const tsquery = toPrefixTsQuery(filters.q);
+    if (tsquery) where.push(Prisma.sql`g."promptSearch" @@ to_tsquery('simple', ${tsquery})`);
+  }
+  if (filters.status) {
+    where.push(Prisma.sql`g."status" = CAST(${STATUS_VALUES[filters.status]} AS "GenerationStatus")`);
+  }
+  if (filters.aspect) where.push(Prisma.sql`g."aspect" = ${filters.aspect}`);
+  if (filters.model) where.push(Prisma.sql`g."model" = ${filters.model}`);
+  // Days are UTC calendar days, both ends inclusive.
+  if (filters.from) where.push(Prisma.sql`g."createdAt" >= CAST(${utcDayStart(filters.from)} AS timestamp(3))`);
+  if (filters.to) where.push(Prisma.sql`g."createdAt" < CAST(${utcDayStart(filters.to, 1)} AS timestamp(3))`);
+  if (filters.favorites) where.push(Prisma.sql`g."favorite"`);
+  if (cursor) {
+    // A row comparison, so the (userId, createdAt DESC, id DESC) index seeks straight to the
+    // position: a page 50,000 rows deep costs what the first one does.
+    where.push(
+      Prisma.sql`(g."createdAt", g."id") < (CAST(${timestampText(cursor.createdAt)} AS timestamp(3)), ${cursor.id})`,
+    );
+  }
+  return where;
+}
+
+/** Timestamps travel as text without a zone: the columns are UTC `timestamp(3)`. */
+function timestampText(date: Date): string {
+  return date.toISOString().replace("Z", "");
+}
+
+function utcDayStart(day: string, plusDays = 0): string {
+  return timestampText(new Date(Date.parse(`${day}T00:00:00.000Z`) + plusDays * DAY_MS));
+}
+
+type Row = Omit<HistoryItem, "cover"> & {
+  coverId: string | null;
+  coverIndex: number | null;
+  coverPlaceholder: string | null;
+  coverWidth: number | null;
+  coverHeight: number | null;
+};
+
+/** The SQL of one page (exported so the benchmark can EXPLAIN exactly what the page runs). */
+export function historyPageQuery({
+  userId,
+  filters,
+  cursor,
+  take,
+}: {
+  userId: string;
+  filters: HistoryFilters;
+  cursor: Cursor | null;
+  take: number;
+}): Prisma.Sql {
+  const where = Prisma.join(conditions(userId, filters, cursor), " AND ");
+  // The page is chosen first (LIMIT inside), then each row's cover image and image count are
+  // looked up by the (generationId, index) unique index: a few small probes, never a join over all rows.
+  return Prisma.sql`
+    SELECT g.*, c."id" AS "coverId", c."index" AS "coverIndex", c."placeholder" AS "coverPlaceholder",
+           c."width" AS "coverWidth", c."height" AS "coverHeight",
+           (SELECT count(*)::int FROM "Image" n WHERE n."generationId" = g."id") AS "imageCount"
+    FROM (
+      SELECT g."id", g."prompt", g."status", g."model", g."source", g."width", g."height", g."aspect",
+             g."numImages", g."favorite", g."chargedCredits", g."refundedCredits", g."errorMessage", g."createdAt"
+      FROM "Generation" g
+      WHERE ${where}
+      ORDER BY g."createdAt" DESC, g."id" DESC
+      LIMIT ${take + 1}
+    ) g
+    LEFT JOIN LATERAL (
+      SELECT i."id", i."index", i."placeholder", i."width", i."height"
+      FROM "Image" i WHERE i."generationId" = g."id" ORDER BY i."index" LIMIT 1
+    ) c ON true
+    ORDER BY g."createdAt" DESC, g."id" DESC`;
+}
+
+/**
+ * One page of a user's generations, newest first, after `cursor` (exclusive). Pages are keyed on
+ * (createdAt, id), so rows created while someone scrolls never shift or repeat a page.
+ */
+export async function listGenerations({
+  userId,
+  filters = {},
+  cursor = null,
+  limit = PAGE_SIZE,
+}: {
+  userId: string;
+  filters?: HistoryFilters;
+  cursor?: Cursor | null;
+  limit?: number;
+}): Promise<HistoryPage> {
+  const take = Math.min(Math.max(Math.trunc(limit), 1), 100);
+  const rows = await db().$queryRaw<Row[]>(historyPageQuery({ userId, filters, cursor, take }));
+  const items = rows.slice(0, take).map(toItem);
+  const last = items.at(-1);
+  const nextCursor = rows.length > take && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;
+  return { items, nextCursor };
+}
+
+function toItem(row: Row): HistoryItem {
+  const { coverId, coverIndex, coverPlaceholder, coverWidth, coverHeight, ...rest } = row;
+  const cover =
+    coverId !== null && coverIndex !== null && coverWidth !== null && coverHeight !== null
+      ? { id: coverId, index: coverIndex, placeholder: coverPlaceholder ?? "", width: coverWidth, height: coverHeight }
+      : null;
+  return { ...rest, cover };
+}
+
+/** Everything the detail view shows, or null when the generation is not this user's (or gone). */
+export async function getGeneration({ userId, id }: { userId: string; id: string }) {
+  return db().generation.findFirst({
+    where: { id, userId },
+    include: {
+      images: {
+        orderBy: { index: "asc" },
+        select: {
+          id: true,
+          index: true,
+          width: true,
+          height: true,
+          contentType: true,
+          bytes: true,
+          placeholder: true,
+        },
+      },
+    },
+  });
+}
+
+export type GenerationDetail = NonNullable<Awaited<ReturnType<typeof getGeneration>>>;

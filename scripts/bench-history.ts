@@ -1,0 +1,301 @@
+// npm run bench:history — seeds 1,000,000 generations (100,000 of them for one user) on a real
+// PostgreSQL in a schema of its own, then times the history's real query functions: the first
+// page, a page 2,000 rows deep reached by following cursors, and searches. Results are written to
+// the "History" section of docs/benchmarks.md (other sections are left as they are).
+//
+//   BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test npm run bench:history [-- --keep] [-- --reuse]
+//
+// --keep leaves the seeded schema in place; --reuse measures an already seeded schema.
+
+import { readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+import { createDb, setDb } from "../lib/db";
+import { Prisma } from "../lib/generated/prisma/client";
+import { decodeCursor } from "../lib/history/cursor";
+import type { HistoryFilters } from "../lib/history/filters";
+import { historyPageQuery, listGenerations } from "../lib/history/queries";
+import { migrate } from "../lib/migrate";
+
+const SCHEMA = "bench_history";
+const HEAVY_USER = "benchheavyuser0000000000";
+const HEAVY_ROWS = 100_000;
+const TOTAL_ROWS = 1_000_000;
+const OTHER_USERS = 900;
+const WARMUP = 20;
+const RUNS = 200;
+const DEEP_ROWS = 2_000;
+
+const url = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+if (!url) {
+  console.error(
+    "Set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server, e.g. postgresql://postgres@127.0.0.1:5432/test",
+  );
+  process.exit(1);
+}
+const args = new Set(process.argv.slice(2));
+
+// Prompts are made of slots with different vocabulary sizes, so words have realistic and known
+// frequencies: a subject is in 1/40 of prompts, a rare tag in 1/5000.
+const SUBJECTS = `lighthouse fox astronaut cathedral dragon teapot robot garden harbor violin mountain owl city forest
+  bicycle castle whale tiger desert library train bridge lantern orchard samurai octopus greenhouse volcano balloon
+  sailboat waterfall meadow glacier carousel observatory windmill canyon jellyfish monastery hummingbird`
+  .trim()
+  .split(/\s+/);
+const STYLES = `watercolor oil-painting photograph isometric pixel-art charcoal ukiyo-e cinematic low-poly art-deco
+  vaporwave gouache pastel ink-wash claymation blueprint stained-glass baroque minimalist surreal noir cyberpunk
+  impressionist linocut mosaic`
+  .trim()
+  .split(/\s+/);
+const SETTINGS = `at-dawn at-dusk at-night in-fog in-rain in-snow under-stars at-noon in-autumn in-spring on-mars
+  underwater in-a-dream in-the-clouds by-candlelight in-neon-light at-golden-hour in-a-storm on-the-moon in-winter
+  in-summer at-sunrise at-sunset in-moonlight in-a-blizzard in-mist in-the-desert in-the-jungle at-the-seaside in-ruins`
+  .trim()
+  .split(/\s+/);
+const PRESETS = [
+  ["square_hd", 2048, 2048, "1:1"],
+  ["square", 1024, 1024, "1:1"],
+  ["portrait_4_3", 1536, 2048, "3:4"],
+  ["portrait_16_9", 1152, 2048, "9:16"],
+  ["landscape_4_3", 2048, 1536, "4:3"],
+  ["landscape_16_9", 2048, 1152, "16:9"],
+] as const;
+
+function sqlArray(words: readonly string[]): string {
+  return `ARRAY[${words.map((w) => `'${w.replace(/-/g, " ")}'`).join(",")}]`;
+}
+
+async function seed(client: pg.Client): Promise<void> {
+  console.log(`seeding ${TOTAL_ROWS.toLocaleString()} generations (${HEAVY_ROWS.toLocaleString()} for one user)...`);
+  const started = performance.now();
+  await client.query(`INSERT INTO "User" ("id", "email", "updatedAt")
+    SELECT CASE WHEN u = 0 THEN '${HEAVY_USER}' ELSE 'benchuser' || lpad(u::text, 15, '0') END,
+           'bench' || u || '@example.com', now()
+    FROM generate_series(0, ${OTHER_USERS}) u`);
+  // Row i belongs to the heavy user for i <= HEAVY_ROWS, otherwise to one of the other users. Two
+  // rows in every three share their createdAt with a neighbour, so ties on createdAt are common.
+  await client.query(`INSERT INTO "Generation" ("id", "userId", "idempotencyKey", "model", "source", "prompt",
+      "sizePreset", "width", "height", "aspect", "numImages", "seedRequested", "seedUsed", "status", "costCredits",
+      "chargedCredits", "refundedCredits", "tokensUsed", "errorCode", "errorMessage", "favorite", "deadlineAt",
+      "createdAt", "startedAt", "completedAt", "upstreamMs")
+    SELECT 'g' || lpad(to_hex(i), 24, '0'),
+           CASE WHEN i <= ${HEAVY_ROWS} THEN '${HEAVY_USER}' ELSE 'benchuser' || lpad((1 + i % ${OTHER_USERS})::text, 15, '0') END,
+           'bench-' || i,
+           'bytedance/seedream-v4-text-to-image', 'DEMO',
+           initcap(s.subjects[1 + i % 40]) || ' in ' || s.styles[1 + (i * 7) % 25] || ' style ' ||
+             s.settings[1 + (i * 13) % 30] || ', tag' || ((i * 31) % 5000),
+           p.preset, p.width, p.height, p.aspect,
+           1, NULL, (i * 2654435761::bigint) % 4294967296,
+           CAST(CASE WHEN i % 50 = 0 THEN 'FAILED' ELSE 'COMPLETED' END AS "GenerationStatus"),
+           3, CASE WHEN i % 50 = 0 THEN 0 ELSE 3 END, CASE WHEN i % 50 = 0 THEN 3 ELSE 0 END,
+           CASE WHEN i % 50 = 0 THEN NULL ELSE 16000 END,
+           CASE WHEN i % 50 = 0 THEN 'provider_error' END,
+           CASE WHEN i % 50 = 0 THEN 'The image service had a problem. Your credits were refunded.' END,
+           i % 37 = 0,
+           t.created + interval '10 minutes', t.created, t.created, t.created + interval '4 seconds', 4000
+    FROM generate_series(1, ${TOTAL_ROWS}) i
+    CROSS JOIN (SELECT ${sqlArray(SUBJECTS)} AS subjects, ${sqlArray(STYLES)} AS styles,
+                       ${sqlArray(SETTINGS)} AS settings) s
+    CROSS JOIN LATERAL (
+      SELECT (ARRAY[${PRESETS.map((p) => `'${p[0]}'`).join(",")}])[1 + i % 6] AS preset,
+             (ARRAY[${PRESETS.map((p) => p[1]).join(",")}])[1 + i % 6] AS width,
+             (ARRAY[${PRESETS.map((p) => p[2]).join(",")}])[1 + i % 6] AS height,
+             (ARRAY[${PRESETS.map((p) => `'${p[3]}'`).join(",")}])[1 + i % 6] AS aspect
+    ) p
+    CROSS JOIN LATERAL (
+      SELECT timestamp '2026-11-25 00:00:00'
+             - make_interval(secs => (CASE WHEN i <= ${HEAVY_ROWS} THEN i ELSE i % ${HEAVY_ROWS} END) / 3 * 180) AS created
+    ) t`);
+  // A few still in flight for the heavy user: the status filter must find them without a scan.
+  await client.query(`UPDATE "Generation" SET "status" = 'RUNNING' WHERE "userId" = '${HEAVY_USER}' AND "id" IN
+    (SELECT 'g' || lpad(to_hex(i), 24, '0') FROM generate_series(50001, 50003) i)`);
+  await client.query(`INSERT INTO "Image" ("id", "generationId", "userId", "index", "storageKey", "thumbKey",
+      "contentType", "width", "height", "bytes", "sha256", "placeholder")
+    SELECT 'm' || substr(g."id", 2), g."id", g."userId", 0,
+           'images/' || g."userId" || '/' || g."id" || '/0.png', 'images/' || g."userId" || '/' || g."id" || '/0.thumb.webp',
+           'image/png', g."width", g."height", 3000000, md5(g."id"),
+           'data:image/webp;base64,UklGRkIAAABXRUJQVlA4IDYAAADwAQCdASoIAAgAAUAmJaQAA3AA/v02aAAAAA=='
+    FROM "Generation" g WHERE g."status" = 'COMPLETED'`);
+  await client.query("ANALYZE");
+  console.log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+type Stat = { name: string; p50: number; p95: number; max: number; rows: number; plan: string };
+
+function percentile(sorted: number[], p: number): number {
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] ?? Number.NaN;
+}
+
+async function measure(name: string, run: () => Promise<number>, explain: () => Promise<string>): Promise<Stat> {
+  let rows = 0;
+  for (let i = 0; i < WARMUP; i++) rows = await run();
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    await run();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const stat = {
+    name,
+    p50: percentile(times, 50),
+    p95: percentile(times, 95),
+    max: times.at(-1) ?? Number.NaN,
+    rows,
+    plan: await explain(),
+  };
+  console.log(`${name.padEnd(58)} p50 ${stat.p50.toFixed(2)} ms  p95 ${stat.p95.toFixed(2)} ms  (${rows} rows)`);
+  return stat;
+}
+
+async function main(): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  if (!args.has("--reuse")) {
+    await admin.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
+    await migrate(url as string, { schema: SCHEMA });
+    await admin.query(`SET search_path TO "${SCHEMA}"`);
+    await seed(admin);
+  }
+  const database = createDb(url as string, { schema: SCHEMA, max: 2 });
+  setDb(database);
+
+  const counts = await database.$queryRaw<{ total: bigint; heavy: bigint }[]>`
+    SELECT count(*) AS total, count(*) FILTER (WHERE "userId" = ${HEAVY_USER}) AS heavy FROM "Generation"`;
+  const total = Number(counts[0]?.total ?? 0);
+  const heavy = Number(counts[0]?.heavy ?? 0);
+
+  const page = (filters: HistoryFilters, cursor: string | null) => async () => {
+    const result = await listGenerations({
+      userId: HEAVY_USER,
+      filters,
+      cursor: cursor ? decodeCursor(cursor) : null,
+    });
+    return result.items.length;
+  };
+  const explain = (filters: HistoryFilters, cursor: string | null) => async () => {
+    const sql = historyPageQuery({
+      userId: HEAVY_USER,
+      filters,
+      cursor: cursor ? decodeCursor(cursor) : null,
+      take: 24,
+    });
+    const lines = await database.$queryRaw<{ "QUERY PLAN": string }[]>(
+      Prisma.sql`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`,
+    );
+    return lines.map((l) => l["QUERY PLAN"]).join("\n");
+  };
+  const cursorAt = async (filters: HistoryFilters, depth: number): Promise<string | null> => {
+    let cursor: string | null = null;
+    let seen = 0;
+    while (seen < depth) {
+      const result = await listGenerations({
+        userId: HEAVY_USER,
+        filters,
+        cursor: cursor ? decodeCursor(cursor) : null,
+      });
+      seen += result.items.length;
+      cursor = result.nextCursor;
+      if (!cursor) break;
+    }
+    return cursor;
+  };
+
+  const scenarios: [string, HistoryFilters, number][] = [
+    ["first page", {}, 0],
+    [`page ${DEEP_ROWS.toLocaleString()} rows deep (by cursor)`, {}, DEEP_ROWS],
+    ["page 50,000 rows deep (by cursor)", {}, 50_000],
+    ['search "lighthouse" (1 in 40 prompts), first page', { q: "lighthouse" }, 0],
+    ['search "lighth" (prefix), first page', { q: "lighth" }, 0],
+    [`search "lighthouse", page ${DEEP_ROWS.toLocaleString()} rows deep`, { q: "lighthouse" }, DEEP_ROWS],
+    ['search "tag1234" (1 in 5,000 prompts)', { q: "tag1234" }, 0],
+    ['search "watercolor lighthouse" (two words, 1 in 200)', { q: "watercolor lighthouse" }, 0],
+    ['search "tag1" (prefix of 1,111 rare words)', { q: "tag1" }, 0],
+    ['search "zebra" (no match)', { q: "zebra" }, 0],
+    ["favourites only, first page", { favorites: true }, 0],
+    ["failed only, first page", { status: "failed" }, 0],
+    ["running only (3 rows)", { status: "running" }, 0],
+    ["aspect 9:16, page 2,000 rows deep", { aspect: "9:16" }, DEEP_ROWS],
+    ["a model never used (no rows)", { model: "bytedance/seedream-v4-edit" }, 0],
+    ["date range (one week, 3 weeks back)", { from: "2026-11-01", to: "2026-11-07" }, 0],
+    ['aspect 16:9 + favourites + search "owl"', { aspect: "16:9", favorites: true, q: "owl" }, 0],
+  ];
+  const stats: Stat[] = [];
+  for (const [name, filters, depth] of scenarios) {
+    const cursor = depth > 0 ? await cursorAt(filters, depth) : null;
+    stats.push(await measure(name, page(filters, cursor), explain(filters, cursor)));
+  }
+  await database.$disconnect();
+
+  const pgVersion = (await admin.query<{ server_version: string }>("SHOW server_version")).rows[0]?.server_version;
+  if (!args.has("--keep")) await admin.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
+  await admin.end();
+
+  await writeReport({ stats, total, heavy, pgVersion: pgVersion ?? "unknown" });
+}
+
+async function writeReport({
+  stats,
+  total,
+  heavy,
+  pgVersion,
+}: {
+  stats: Stat[];
+  total: number;
+  heavy: number;
+  pgVersion: string;
+}): Promise<void> {
+  const file = path.join(process.cwd(), "docs", "benchmarks.md");
+  const table = stats
+    .map((s) => `| ${s.name} | ${s.rows} | ${s.p50.toFixed(2)} | ${s.p95.toFixed(2)} | ${s.max.toFixed(2)} |`)
+    .join("\n");
+  const plans = stats
+    .filter((s) => /^first page$|2,000 rows deep \(by cursor\)|tag1234|"tag1"|running|never used/.test(s.name))
+    .map((s) => `${s.name}:\n\n\`\`\`\n${s.plan}\n\`\`\``)
+    .join("\n\n");
+  const section = `## History
+
+<!-- Written by \`npm run bench:history\` (scripts/bench-history.ts); rerun it rather than editing by hand. -->
+
+Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${os.cpus().length} cores, PostgreSQL ${pgVersion} on
+127.0.0.1, ${total.toLocaleString()} generations in total, ${heavy.toLocaleString()} of them for the measured user (each
+completed one with an image row), \`ANALYZE\`d. Each line is the wall time of the real query function
+(\`listGenerations\` in lib/history/queries.ts, through Prisma and its pg adapter: SQL, network round trip and
+mapping) for one page of 24, ${WARMUP} warm-up calls then ${RUNS} timed calls, one at a time. Deep pages are reached by
+following the cursors page by page, as the history page does, then the page at that position is timed.
+
+| query | rows | p50 ms | p95 ms | max ms |
+| --- | ---: | ---: | ---: | ---: |
+${table}
+
+Target: p95 under 50 ms for each, and deep pages as fast as the first (keyset pagination: the index
+seeks to the cursor, so depth costs nothing).
+
+Plans (\`EXPLAIN (ANALYZE, BUFFERS)\`) of a few of them:
+
+${plans}
+`;
+  let current = "";
+  try {
+    current = await readFile(file, "utf8");
+  } catch {
+    current = "# Benchmarks\n";
+  }
+  const start = current.indexOf("## History\n");
+  let next = start === -1 ? -1 : current.indexOf("\n## ", start + 1);
+  if (start !== -1 && next === -1) next = current.length;
+  const updated =
+    start === -1
+      ? `${current.trimEnd()}\n\n${section}`
+      : `${current.slice(0, start)}${section}${current.slice(next).replace(/^\n+/, "\n")}`;
+  await writeFile(file, updated.endsWith("\n") ? updated : `${updated}\n`);
+  console.log(`wrote ${path.relative(process.cwd(), file)}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
