@@ -3,6 +3,7 @@ import { env } from "@/lib/env";
 import { readCapped } from "@/lib/http/read-capped";
 import { MAX_IMAGE_BYTES } from "@/lib/images/limits";
 import { upstreamError } from "@/lib/upstream/errors";
+import { sleep } from "@/lib/upstream/sleep";
 import type { GenerationParams, ImageSource, SourceImage, SourceResult, UpstreamError } from "@/lib/upstream/types";
 
 // The AI/ML API client (contract: /work/shared/api). Server code only, but without `server-only`:
@@ -291,18 +292,4 @@ function numberHeader(headers: Headers, name: string): number | null {
   const value = headers.get(name);
   const n = value === null ? Number.NaN : Number(value);
   return Number.isFinite(n) ? n : null;
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import sharp from "sharp";
+import sharp, { type Sharp } from "sharp";
 import { describe, expect, it } from "vitest";
 import { ingestImage, sniffImageType } from "../../lib/images/ingest";
 import { UpstreamError } from "../../lib/upstream/types";
@@ -20,9 +20,9 @@ async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
 
 describe("ingestImage", () => {
   it.each([
-    ["png", "image/png", (s: sharp.Sharp) => s.png()],
-    ["jpg", "image/jpeg", (s: sharp.Sharp) => s.jpeg()],
-    ["webp", "image/webp", (s: sharp.Sharp) => s.webp()],
+    ["png", "image/png", (s: Sharp) => s.png()],
+    ["jpg", "image/jpeg", (s: Sharp) => s.jpeg()],
+    ["webp", "image/webp", (s: Sharp) => s.webp()],
   ] as const)(
     "keeps a %s as it came, with its facts, a thumbnail and a placeholder",
     async (ext, contentType, encode) => {

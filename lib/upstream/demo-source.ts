@@ -1,0 +1,75 @@
+import { createHash, randomInt } from "node:crypto";
+import sharp from "sharp";
+import { resolveSize, SEED_MAX } from "@/lib/upstream/params";
+import { sleep } from "@/lib/upstream/sleep";
+import type { ImageSource, SourceImage } from "@/lib/upstream/types";
+
+// The image source of a studio without an AI/ML API key: no network, no provider money. Each image
+// is abstract art drawn from a hash of (prompt, seed, size, index), so the same seed and prompt
+// give byte-identical PNGs, as the contract promises for the real model. It takes a second or two,
+// like a fast real generation, so the studio's waiting states are seen.
+
+export type DemoSourceOptions = {
+  /** How long a generation takes; defaults to 1-2 s, varying with the request. Tests pass 0. */
+  durationMs?: number;
+};
+
+export function createDemoSource(options: DemoSourceOptions = {}): ImageSource {
+  return {
+    kind: "DEMO",
+    async generate(_model, params, { signal }) {
+      const started = performance.now();
+      const seed = params.seed ?? randomInt(1, SEED_MAX + 1);
+      const { width, height } = resolveSize(params);
+      const images: SourceImage[] = [];
+      for (let index = 0; index < params.num_images; index++) {
+        signal?.throwIfAborted();
+        const digest = createHash("sha256").update(`${params.prompt}\0${seed}\0${width}x${height}\0${index}`).digest();
+        images.push({ kind: "bytes", bytes: await renderArt(digest, width, height) });
+      }
+      const duration = options.durationMs ?? 1000 + (seed % 1000);
+      await sleep(duration - (performance.now() - started), signal);
+      return { images, seed, tokensUsed: null, requestId: null, upstreamMs: Math.round(performance.now() - started) };
+    },
+  };
+}
+
+/** Soft colour fields on a two-tone gradient, with a few thin rings: every number comes from `digest`. */
+function renderArt(digest: Buffer, width: number, height: number): Promise<Buffer> {
+  let cursor = 0;
+  // 32 bytes are reused cyclically: enough variety for a handful of shapes.
+  const next = () => (digest[cursor++ % digest.length] ?? 0) / 255;
+  const hue = next() * 360;
+  const spread = 40 + next() * 140;
+  const color = (h: number, s: number, l: number) => `hsl(${(h % 360).toFixed(1)},${s.toFixed(0)}%,${l.toFixed(0)}%)`;
+  const angle = next() * 360;
+  const unit = Math.min(width, height);
+
+  const defs: string[] = [
+    `<linearGradient id="bg" gradientTransform="rotate(${angle.toFixed(1)} 0.5 0.5)">` +
+      `<stop offset="0" stop-color="${color(hue, 55, 18)}"/><stop offset="1" stop-color="${color(hue + spread, 60, 42)}"/></linearGradient>`,
+  ];
+  const shapes: string[] = [`<rect width="${width}" height="${height}" fill="url(#bg)"/>`];
+  const blobs = 4 + Math.floor(next() * 4);
+  for (let i = 0; i < blobs; i++) {
+    const fill = color(hue + next() * spread * 1.5, 60 + next() * 30, 45 + next() * 30);
+    defs.push(
+      `<radialGradient id="b${i}"><stop offset="0" stop-color="${fill}" stop-opacity="0.85"/>` +
+        `<stop offset="1" stop-color="${fill}" stop-opacity="0"/></radialGradient>`,
+    );
+    const r = unit * (0.15 + next() * 0.4);
+    shapes.push(
+      `<circle cx="${(next() * width).toFixed(0)}" cy="${(next() * height).toFixed(0)}" r="${r.toFixed(0)}" fill="url(#b${i})"/>`,
+    );
+  }
+  const rings = 2 + Math.floor(next() * 3);
+  for (let i = 0; i < rings; i++) {
+    const r = unit * (0.05 + next() * 0.3);
+    shapes.push(
+      `<circle cx="${(next() * width).toFixed(0)}" cy="${(next() * height).toFixed(0)}" r="${r.toFixed(0)}" fill="none" ` +
+        `stroke="${color(hue + 180, 30, 92)}" stroke-opacity="${(0.15 + next() * 0.35).toFixed(2)}" stroke-width="${(unit * 0.004).toFixed(1)}"/>`,
+    );
+  }
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}"><defs>${defs.join("")}</defs>${shapes.join("")}</svg>`;
+  return sharp(Buffer.from(svg), { limitInputPixels: false }).png({ compressionLevel: 6 }).toBuffer();
+}
