@@ -1,0 +1,89 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { objectStore } from "@/lib/storage";
+import type { ObjectStore } from "@/lib/storage/types";
+
+// Builds the answer of GET /api/images/:id. Ownership is part of the query: another user's image
+// and a missing one give the same 404, so ids reveal nothing. Stored objects never change (a key
+// is written once per image), hence immutable caching, private because they are personal.
+
+export type ImageVariant = "original" | "thumb";
+
+export type ImageRequest = {
+  imageId: string;
+  userId: string;
+  variant: ImageVariant;
+  download: boolean;
+  /** The request's If-None-Match header, if any. */
+  ifNoneMatch?: string | null;
+  store?: ObjectStore;
+};
+
+const EXTENSIONS: Record<string, string> = { "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp" };
+
+export async function imageResponse(request: ImageRequest): Promise<Response> {
+  const image = await db().image.findFirst({
+    where: { id: request.imageId, userId: request.userId },
+    select: {
+      index: true,
+      storageKey: true,
+      thumbKey: true,
+      contentType: true,
+      sha256: true,
+      generation: { select: { prompt: true } },
+    },
+  });
+  if (!image) return notFound();
+
+  const thumb = request.variant === "thumb";
+  const etag = `"${image.sha256}${thumb ? "-thumb" : ""}"`;
+  const headers = new Headers({
+    "content-type": thumb ? "image/webp" : image.contentType,
+    "x-content-type-options": "nosniff",
+    "cache-control": "private, max-age=31536000, immutable",
+    etag,
+  });
+  if (request.download) {
+    const ext = thumb ? "webp" : (EXTENSIONS[image.contentType] ?? "bin");
+    headers.set(
+      "content-disposition",
+      attachment(`${filenameStem(image.generation.prompt)}-${image.index + 1}.${ext}`),
+    );
+  }
+  if (request.ifNoneMatch?.split(",").some((tag) => tag.trim() === etag)) {
+    return new Response(null, { status: 304, headers });
+  }
+
+  const bytes = await (request.store ?? objectStore()).get(thumb ? image.thumbKey : image.storageKey);
+  if (!bytes) {
+    console.error("images: stored object missing", { imageId: request.imageId, variant: request.variant });
+    return notFound();
+  }
+  headers.set("content-length", String(bytes.length));
+  return new Response(new Uint8Array(bytes), { status: 200, headers });
+}
+
+function notFound(): Response {
+  return Response.json({ error: "not_found" }, { status: 404, headers: { "cache-control": "no-store" } });
+}
+
+/** "atelier-a-fox-in-the-snow": the prompt's first words, ASCII only, so every browser keeps the name. */
+export function filenameStem(prompt: string): string {
+  const words = prompt
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim()
+    .split(" ")
+    .filter(Boolean)
+    .slice(0, 6)
+    .join("-")
+    .slice(0, 60)
+    .replace(/-+$/, "");
+  return words ? `atelier-${words}` : "atelier-image";
+}
+
+function attachment(filename: string): string {
+  return `attachment; filename="${filename}"`;
+}
