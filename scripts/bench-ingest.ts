@@ -1,0 +1,97 @@
+// Measures what the studio spends keeping one image: ingest (type check, metadata, sha256, WebP
+// thumbnail, placeholder) plus writing the original and the thumbnail to the object store, for a
+// 4096x4096 PNG (the largest the contract allows). The store is a disk store in a temporary
+// directory, like the default STORAGE_DIR setup.
+//
+//   npm run bench:ingest -- [--runs 20]
+//
+// `benchIngest()` is also imported by the generation benchmark.
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import sharp from "sharp";
+import { ingestImage } from "../lib/images/ingest";
+import { createDiskStore } from "../lib/storage/disk";
+import { imageKey, thumbKey } from "../lib/storage/types";
+import { createDemoSource } from "../lib/upstream/demo-source";
+
+export type IngestBenchResult = {
+  runs: number;
+  imageBytes: number;
+  p50Ms: number;
+  p95Ms: number;
+  maxMs: number;
+  /** The process's peak resident memory so far (sample generation included). */
+  peakRssMb: number;
+};
+
+/** A 4096x4096 PNG with a photograph's texture: the demo art plus grain, so it compresses like a real one. */
+async function sampleImage(): Promise<Buffer> {
+  const demo = createDemoSource({ durationMs: 0 });
+  const params = { prompt: "benchmark", image_size: { width: 4096, height: 4096 }, num_images: 1, seed: 1 } as const;
+  const [image] = (await demo.generate("bench", { ...params, enable_safety_checker: true, sync_mode: false }, {}))
+    .images;
+  if (image?.kind !== "bytes") throw new Error("the demo source returns bytes");
+  const grain = await sharp({
+    create: {
+      width: 4096,
+      height: 4096,
+      channels: 3,
+      background: "#808080",
+      noise: { type: "gaussian", mean: 128, sigma: 1 },
+    },
+  })
+    .png()
+    .toBuffer();
+  return sharp(image.bytes)
+    .composite([{ input: grain, blend: "overlay" }])
+    .png()
+    .toBuffer();
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+export async function benchIngest(options: { runs?: number } = {}): Promise<IngestBenchResult> {
+  const runs = options.runs ?? 20;
+  const bytes = await sampleImage();
+  const dir = await mkdtemp(path.join(os.tmpdir(), "atelier-bench-ingest-"));
+  const store = createDiskStore(dir);
+  const times: number[] = [];
+  try {
+    for (let run = -2; run < runs; run++) {
+      const started = performance.now();
+      const image = await ingestImage(bytes);
+      await Promise.all([
+        store.put(imageKey("bench", `g${run}`, 0, image.ext), image.bytes, image.contentType),
+        store.put(thumbKey("bench", `g${run}`, 0), image.thumbnail, "image/webp"),
+      ]);
+      // The first two runs warm up libvips and the file system; they are not counted.
+      if (run >= 0) times.push(performance.now() - started);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  times.sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return {
+    runs,
+    imageBytes: bytes.length,
+    p50Ms: round(percentile(times, 50)),
+    p95Ms: round(percentile(times, 95)),
+    maxMs: round(times[times.length - 1] ?? Number.NaN),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const at = process.argv.indexOf("--runs");
+  const runs = at === -1 ? undefined : Number(process.argv[at + 1]);
+  if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) throw new Error("--runs must be a positive integer");
+  const result = await benchIngest({ runs });
+  console.log(`Ingest of a 4096x4096 PNG (${(result.imageBytes / 1024 / 1024).toFixed(1)} MB), ${result.runs} runs:`);
+  console.log("| p50 ms | p95 ms | max ms | peak RSS MB |\n| ---: | ---: | ---: | ---: |");
+  console.log(`| ${result.p50Ms} | ${result.p95Ms} | ${result.maxMs} | ${result.peakRssMb} |`);
+}
