@@ -90,12 +90,20 @@ function generateRetryOptions(config: JobsConfig) {
   };
 }
 
+export type Enqueue = (tx: Tx, generationId: string) => Promise<string>;
+
 /**
- * Adds the generation's job inside the caller's transaction, so a generation is queued exactly
- * when its row and its credit reservation commit (pg-boss runs its INSERT on our connection).
+ * Returns a function that adds a generation's job inside the caller's transaction, so a generation
+ * is queued exactly when its row and its credit reservation commit (pg-boss runs its INSERT on our
+ * connection). Call it BEFORE opening the transaction: starting the queue (schema, queues) needs
+ * connections of its own, which a transaction must not wait on.
  */
-export async function enqueueGeneration(tx: Tx, generationId: string): Promise<string> {
+export async function generationEnqueuer(): Promise<Enqueue> {
   const boss = await jobs();
+  return (tx, generationId) => enqueueWith(boss, tx, generationId);
+}
+
+async function enqueueWith(boss: PgBoss, tx: Tx, generationId: string): Promise<string> {
   const id = await boss.send(QUEUES.generate, { generationId } satisfies GenerateJob, {
     ...generateRetryOptions(runtime().config),
     db: {

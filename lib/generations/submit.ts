@@ -4,7 +4,7 @@ import { type Db, db } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { Generation } from "@/lib/generated/prisma/client";
 import { GENERATION_MESSAGES } from "@/lib/generations/messages";
-import { enqueueGeneration, wakeWorkers } from "@/lib/jobs";
+import { generationEnqueuer, wakeWorkers } from "@/lib/jobs";
 import { findModel } from "@/lib/models";
 import { generationInputSchema, resolveSize } from "@/lib/upstream/params";
 import { defaultSourceKind } from "@/lib/upstream/source";
@@ -72,10 +72,20 @@ export async function submitGeneration({
   const cost = params.num_images * model.creditsPerImage;
   const size = resolveSize(params);
   const e = env();
+  const enqueue = await generationEnqueuer();
 
   try {
     const generation = await database.$transaction(
       async (tx) => {
+        // The account row is locked first, so the dispute flag and the debit see one state of it.
+        // NO KEY UPDATE (what the debit itself takes) rather than UPDATE: the Generation insert's
+        // foreign-key check takes KEY SHARE on the same row, and the two must not deadlock.
+        const [account] = await tx.$queryRaw<{ spendingLocked: boolean }[]>`
+          SELECT "spendingLocked" FROM "User" WHERE "id" = ${userId} FOR NO KEY UPDATE`;
+        if (!account) throw new Refused({ ok: false, code: "unknown_user", message: "Your account was not found." });
+        if (account.spendingLocked) {
+          throw new Refused({ ok: false, code: "spending_locked", message: GENERATION_MESSAGES.spendingLocked });
+        }
         const created = await tx.generation.create({
           data: {
             userId,
@@ -96,13 +106,6 @@ export async function submitGeneration({
             deadlineAt: new Date(Date.now() + e.GENERATION_DEADLINE_SECONDS * 1000),
           },
         });
-        // Locked so that the dispute flag and the debit are read in one state of the account.
-        const [account] = await tx.$queryRaw<{ spendingLocked: boolean }[]>`
-          SELECT "spendingLocked" FROM "User" WHERE "id" = ${userId} FOR UPDATE`;
-        if (!account) throw new Refused({ ok: false, code: "unknown_user", message: "Your account was not found." });
-        if (account.spendingLocked) {
-          throw new Refused({ ok: false, code: "spending_locked", message: GENERATION_MESSAGES.spendingLocked });
-        }
         const reserved = await recordMovement(tx, {
           userId,
           kind: "RESERVE",
@@ -124,7 +127,7 @@ export async function submitGeneration({
               : { ok: false, code: "unknown_user", message: "Your account was not found." },
           );
         }
-        await enqueueGeneration(tx, created.id);
+        await enqueue(tx, created.id);
         return created;
       },
       // Many submits of one account queue on its row lock; give them room rather than failing.

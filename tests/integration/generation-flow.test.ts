@@ -1,0 +1,222 @@
+import { describe, expect, it } from "vitest";
+import { runGeneration } from "../../lib/generations/run";
+import { submitGeneration } from "../../lib/generations/submit";
+import { sweepExpiredGenerations } from "../../lib/generations/sweep";
+import { startGenerationWorkers } from "../../lib/generations/worker";
+import { objectStore } from "../../lib/storage";
+import { createDemoSource } from "../../lib/upstream/demo-source";
+import { createUser, openTestDb } from "../support/db";
+import {
+  balanceOf,
+  expectLedgerBalanced,
+  movementsOf,
+  newKey,
+  openTestJobs,
+  waitForSettled,
+} from "../support/generations";
+
+// The flow end to end on the demo source (no AIML_API_KEY here): submit -> durable job -> images
+// stored -> credits settled. Upstream failure classes are in generation-upstream.test.ts.
+
+const testDb = await openTestDb({ max: 20 });
+const { db, realPostgres } = testDb;
+
+/** Runs tasks at once on the real server; one by one on the embedded one, which garbles concurrent connections (see TEAM-NOTES). */
+async function together<T>(tasks: (() => Promise<T>)[]): Promise<T[]> {
+  if (realPostgres) return Promise.all(tasks.map((t) => t()));
+  const out: T[] = [];
+  for (const t of tasks) out.push(await t());
+  return out;
+}
+openTestJobs(testDb, { attemptSeconds: 30 });
+
+const input = (extra: Record<string, unknown> = {}) => ({
+  prompt: "a lighthouse at dusk, oil on canvas",
+  image_size: "square",
+  num_images: 2,
+  seed: 42,
+  ...extra,
+});
+
+describe("submitting a generation", () => {
+  it("reserves the cost and queues the generation with all its parameters in one step", async () => {
+    const user = await createUser(db, { credits: 40 });
+    const result = await submitGeneration({
+      userId: user.id,
+      input: input({ image_size: "custom", width: "1536", height: "1024", enable_safety_checker: "false" }),
+      idempotencyKey: newKey(),
+    });
+    if (!result.ok) throw new Error(result.message);
+    expect(result.created).toBe(true);
+    const g = result.generation;
+    expect(g).toMatchObject({
+      status: "QUEUED",
+      source: "DEMO",
+      prompt: "a lighthouse at dusk, oil on canvas",
+      sizePreset: null,
+      width: 1536,
+      height: 1024,
+      aspect: "3:2",
+      numImages: 2,
+      seedRequested: 42,
+      enableSafetyChecker: false,
+      costCredits: 8,
+    });
+    expect(g.deadlineAt.getTime() - Date.now()).toBeGreaterThan(500_000);
+    expect(await balanceOf(db, user.id)).toBe(32);
+    expect(await movementsOf(db, g.id)).toEqual([["RESERVE", -8]]);
+    await expectLedgerBalanced(db);
+  });
+
+  it("refuses invalid input before any credit moves", async () => {
+    const user = await createUser(db, { credits: 40 });
+    const result = await submitGeneration({
+      userId: user.id,
+      input: input({ prompt: "x".repeat(4001) }),
+      idempotencyKey: newKey(),
+    });
+    expect(result).toMatchObject({ ok: false, code: "invalid_input" });
+    if (result.ok || result.code !== "invalid_input") throw new Error("expected invalid_input");
+    expect(result.fields.prompt).toMatch(/at most 4000/);
+    const bad = await submitGeneration({
+      userId: user.id,
+      input: input({ image_size: "custom", width: 800, height: 1024 }),
+      idempotencyKey: newKey(),
+    });
+    expect(bad).toMatchObject({ ok: false, code: "invalid_input" });
+    expect(await balanceOf(db, user.id)).toBe(40);
+    expect(await db.generation.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("refuses a user without enough credits with the balance and the cost", async () => {
+    const user = await createUser(db, { credits: 7 });
+    const result = await submitGeneration({ userId: user.id, input: input(), idempotencyKey: newKey() });
+    expect(result).toMatchObject({ ok: false, code: "insufficient_credits", balance: 7, cost: 8 });
+    expect(await balanceOf(db, user.id)).toBe(7);
+    expect(await db.generation.count({ where: { userId: user.id } })).toBe(0);
+    await expectLedgerBalanced(db);
+  });
+
+  it("refuses while a card dispute has locked spending", async () => {
+    const user = await createUser(db, { credits: 40 });
+    await db.user.update({ where: { id: user.id }, data: { spendingLocked: true } });
+    const result = await submitGeneration({ userId: user.id, input: input(), idempotencyKey: newKey() });
+    expect(result).toMatchObject({ ok: false, code: "spending_locked" });
+    if (result.ok) throw new Error("expected a refusal");
+    expect(result.message).toMatch(/dispute/);
+    expect(await balanceOf(db, user.id)).toBe(40);
+    expect(await db.generation.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("creates one generation for a double click or a retried submit (same key)", async () => {
+    const user = await createUser(db, { credits: 40 });
+    const key = newKey();
+    const results = await together(
+      Array.from({ length: 6 }, () => () => submitGeneration({ userId: user.id, input: input(), idempotencyKey: key })),
+    );
+    const ids = new Set(results.map((r) => (r.ok ? r.generation.id : r.code)));
+    expect(ids.size).toBe(1);
+    expect(results.filter((r) => r.ok && r.created)).toHaveLength(1);
+    const again = await submitGeneration({ userId: user.id, input: input(), idempotencyKey: key });
+    expect(again).toMatchObject({ ok: true, created: false });
+    expect(await db.generation.count({ where: { userId: user.id } })).toBe(1);
+    expect(await balanceOf(db, user.id)).toBe(32);
+    await expectLedgerBalanced(db);
+  });
+});
+
+describe("running a generation", () => {
+  it("settles a job that runs twice at once exactly once", async () => {
+    const user = await createUser(db, { credits: 40 });
+    const submitted = await submitGeneration({ userId: user.id, input: input(), idempotencyKey: newKey() });
+    if (!submitted.ok) throw new Error(submitted.message);
+    const id = submitted.generation.id;
+    const source = createDemoSource({ durationMs: 200 });
+    const runs = await Promise.allSettled([
+      runGeneration(db, id, { attemptSeconds: 30, lastAttempt: false, source }),
+      runGeneration(db, id, { attemptSeconds: 30, lastAttempt: false, source }),
+    ]);
+    const settled = runs.filter((r) => r.status === "fulfilled" && r.value.kind === "settled");
+    expect(settled).toHaveLength(1);
+    const other = runs.find((r) => !(r.status === "fulfilled" && r.value.kind === "settled"));
+    // The second run either found the lease held (and would be retried later) or the work done.
+    if (other?.status === "rejected") expect(String(other.reason)).toMatch(/held by another run/);
+    else expect(other?.status === "fulfilled" && other.value.kind).toBe("already_settled");
+    // A late third run (a retried job) finds it settled and changes nothing.
+    expect(await runGeneration(db, id, { attemptSeconds: 30, lastAttempt: false, source })).toEqual({
+      kind: "already_settled",
+    });
+    const g = await db.generation.findUniqueOrThrow({ where: { id }, include: { images: true } });
+    expect(g).toMatchObject({ status: "COMPLETED", chargedCredits: 8, refundedCredits: 0, attempts: 1 });
+    expect(g.seedUsed).toBe(42n);
+    expect(g.images).toHaveLength(2);
+    expect(await movementsOf(db, id)).toEqual([
+      ["RESERVE", -8],
+      ["SETTLE", 0],
+    ]);
+    expect(await balanceOf(db, user.id)).toBe(32);
+    await expectLedgerBalanced(db);
+  });
+
+  it("refunds past the deadline exactly once, even against a late run", async () => {
+    const user = await createUser(db, { credits: 40 });
+    const submitted = await submitGeneration({ userId: user.id, input: input(), idempotencyKey: newKey() });
+    if (!submitted.ok) throw new Error(submitted.message);
+    const id = submitted.generation.id;
+    await db.generation.update({ where: { id }, data: { deadlineAt: new Date(Date.now() - 1000) } });
+    const [a, b] = await Promise.all([sweepExpiredGenerations(db), sweepExpiredGenerations(db)]);
+    expect([...(a?.refunded ?? []), ...(b?.refunded ?? [])].filter((x) => x === id)).toHaveLength(1);
+    const late = await runGeneration(db, id, {
+      attemptSeconds: 30,
+      lastAttempt: false,
+      source: createDemoSource({ durationMs: 0 }),
+    });
+    expect(late).toEqual({ kind: "already_settled" });
+    const g = await db.generation.findUniqueOrThrow({ where: { id } });
+    expect(g).toMatchObject({
+      status: "FAILED",
+      errorCode: "deadline_exceeded",
+      chargedCredits: 0,
+      refundedCredits: 8,
+    });
+    expect(await movementsOf(db, id)).toEqual([
+      ["RESERVE", -8],
+      ["REFUND", 8],
+    ]);
+    expect(await balanceOf(db, user.id)).toBe(40);
+    await expectLedgerBalanced(db);
+  });
+
+  it("runs queued generations through the durable queue and keeps the images", async () => {
+    await startGenerationWorkers({ concurrency: 2 });
+    const user = await createUser(db, { credits: 40 });
+    const results = await together(
+      [1, 3].map(
+        (n) => () =>
+          submitGeneration({ userId: user.id, input: input({ num_images: n, seed: "" }), idempotencyKey: newKey() }),
+      ),
+    );
+    const ids = results.map((r) => {
+      if (!r.ok) throw new Error(r.message);
+      return r.generation.id;
+    });
+    expect(await balanceOf(db, user.id)).toBe(24);
+    for (const id of ids) {
+      const g = await waitForSettled(db, id);
+      expect(g.status).toBe("COMPLETED");
+      expect(g.images).toHaveLength(g.numImages);
+      expect(g.seedUsed).not.toBeNull();
+      expect(g.startedAt).not.toBeNull();
+      expect(g.upstreamMs).toBeGreaterThan(0);
+      for (const image of g.images) {
+        expect(image).toMatchObject({ contentType: "image/png", width: 1024, height: 1024 });
+        const bytes = await objectStore().get(image.storageKey);
+        expect(bytes?.length).toBe(image.bytes);
+        expect((await objectStore().get(image.thumbKey))?.subarray(8, 12).toString("latin1")).toBe("WEBP");
+        expect(image.placeholder).toMatch(/^data:image\/webp;base64,/);
+      }
+    }
+    expect(await balanceOf(db, user.id)).toBe(24);
+    await expectLedgerBalanced(db);
+  });
+});
