@@ -79,3 +79,15 @@ export function isPublicAddress(address: string): boolean {
   if (v4) return isPublicAddress(v4);
   return !blocked.check(groups.map((g) => g.toString(16)).join(":"), "ipv6");
 }
+
+/** 127.0.0.0/8 and ::1 (also as IPv4-mapped): the only non-public addresses a test allowance may reach. */
+export function isLoopbackAddress(address: string): boolean {
+  const family = net.isIP(address);
+  if (family === 4) return address.startsWith("127.");
+  if (family !== 6) return false;
+  const groups = ipv6Groups(address);
+  if (!groups) return false;
+  const v4 = embeddedV4(groups);
+  if (v4) return isLoopbackAddress(v4);
+  return groups.slice(0, 7).every((g) => g === 0) && groups[7] === 1;
+}

@@ -4,7 +4,7 @@ import https from "node:https";
 import net, { type LookupFunction } from "node:net";
 import { env } from "@/lib/env";
 import { readCapped } from "@/lib/http/read-capped";
-import { isPublicAddress } from "@/lib/images/address-policy";
+import { isLoopbackAddress, isPublicAddress } from "@/lib/images/address-policy";
 import { MAX_IMAGE_BYTES } from "@/lib/images/limits";
 import { upstreamError } from "@/lib/upstream/errors";
 import { UpstreamError } from "@/lib/upstream/types";
@@ -17,7 +17,7 @@ import { UpstreamError } from "@/lib/upstream/types";
 
 export type HostRule =
   | { kind: "name"; name: string; subdomains: boolean }
-  /** `http://127.0.0.1:3901`-style entries: exactly this scheme, host and port, private addresses allowed (tests). */
+  /** `http://127.0.0.1:3901`-style entries: exactly this scheme, host and port, loopback allowed (tests). */
   | { kind: "exact"; protocol: string; hostname: string; port: string };
 
 export type ResolvedAddress = { address: string; family: 4 | 6 };
@@ -38,20 +38,31 @@ export type FetchImageOptions = {
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_REDIRECTS = 3;
 
-/** Parses AIML_IMAGE_HOSTS: `fal.media`, `*.fal.media`, or `http://127.0.0.1:3901` (an exact test allowance). */
+const NAME_ENTRY = /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/;
+
+/**
+ * Parses AIML_IMAGE_HOSTS: `fal.media` (that host), `*.fal.media` (its subdomains), both https on
+ * port 443 only; or `http://127.0.0.1:3901`, an exact test allowance: that scheme, host and port,
+ * which may resolve to a loopback address (nothing else private). Throws on anything else.
+ */
 export function parseImageHosts(list: string): HostRule[] {
   return list
     .split(",")
     .map((entry) => entry.trim().toLowerCase())
     .filter(Boolean)
     .map((entry): HostRule => {
-      if (entry.includes("://")) {
-        const url = new URL(entry);
-        return { kind: "exact", protocol: url.protocol, hostname: url.hostname, port: url.port };
+      if (NAME_ENTRY.test(entry)) {
+        return entry.startsWith("*.")
+          ? { kind: "name", name: entry.slice(2), subdomains: true }
+          : { kind: "name", name: entry, subdomains: false };
       }
-      return entry.startsWith("*.")
-        ? { kind: "name", name: entry.slice(2), subdomains: true }
-        : { kind: "name", name: entry, subdomains: false };
+      const url = URL.canParse(entry) ? new URL(entry) : null;
+      if (!url || !["http:", "https:"].includes(url.protocol) || !url.port || url.pathname !== "/" || url.search) {
+        throw new Error(
+          `AIML_IMAGE_HOSTS: ${JSON.stringify(entry)} is neither a host name (cdn.example.com, *.example.com) nor scheme://host:port`,
+        );
+      }
+      return { kind: "exact", protocol: url.protocol, hostname: url.hostname, port: url.port };
     });
 }
 
@@ -139,9 +150,9 @@ async function pickAddress(url: URL, rule: HostRule, resolve: Resolver): Promise
   const first = addresses[0];
   if (!first) throw failed(`no address for ${hostname}`);
   // Every address must pass, not just the one used: a name that also points inside is not trusted.
-  if (rule.kind === "name" && !addresses.every((a) => isPublicAddress(a.address))) {
-    throw unsafe(`${hostname} resolves to a non-public address`);
-  }
+  const allowed = (address: string) =>
+    isPublicAddress(address) || (rule.kind === "exact" && isLoopbackAddress(address));
+  if (!addresses.every((a) => allowed(a.address))) throw unsafe(`${hostname} resolves to a non-public address`);
   return first;
 }
 

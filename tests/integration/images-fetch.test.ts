@@ -49,6 +49,16 @@ describe("parseImageHosts", () => {
       { kind: "exact", protocol: "http:", hostname: "127.0.0.1", port: "3901" },
     ]);
   });
+
+  it.each([
+    "https://cdn.example.com",
+    "ftp://127.0.0.1:21",
+    "http://127.0.0.1:3901/files",
+    "fal.media/x",
+    "*fal.media",
+  ])("refuses the entry %s", (entry) => {
+    expect(() => parseImageHosts(entry)).toThrow(/AIML_IMAGE_HOSTS/);
+  });
 });
 
 describe("fetchImage", () => {
@@ -122,6 +132,14 @@ describe("fetchImage", () => {
     const bytes = await fetchImage(link, { hosts: parseImageHosts(`http://images.test:${upstream.port}`), resolve });
     expect(bytes.subarray(1, 4).toString()).toBe("PNG");
     expect(lookups).toBe(1);
+  });
+
+  it("lets a test allowance reach loopback only, not other private addresses", async () => {
+    const hosts = parseImageHosts("http://images.test:8080");
+    const resolve = fixed({ "images.test": ["10.0.0.7"] });
+    expect((await failure(fetchImage("http://images.test:8080/a.png", { hosts, resolve }))).code).toBe(
+      "unsafe_image_link",
+    );
   });
 
   it("reports a name that does not resolve as a failed download", async () => {

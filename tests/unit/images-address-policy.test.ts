@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isPublicAddress } from "../../lib/images/address-policy";
+import { isLoopbackAddress, isPublicAddress } from "../../lib/images/address-policy";
 
 describe("isPublicAddress", () => {
   it.each([
@@ -45,5 +45,16 @@ describe("isPublicAddress", () => {
     "64:ff9b::8.8.8.8",
   ])("allows %s", (address) => {
     expect(isPublicAddress(address)).toBe(true);
+  });
+});
+
+describe("isLoopbackAddress", () => {
+  it("knows loopback in every spelling, and nothing else", () => {
+    for (const address of ["127.0.0.1", "127.1.2.3", "::1", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1"]) {
+      expect(isLoopbackAddress(address)).toBe(true);
+    }
+    for (const address of ["10.0.0.1", "169.254.169.254", "::", "fe80::1", "8.8.8.8", "localhost"]) {
+      expect(isLoopbackAddress(address)).toBe(false);
+    }
   });
 });
