@@ -120,6 +120,15 @@ describe("AI/ML API client against the local upstream", () => {
     expect(upstream.calls()).toBe(1);
   });
 
+  it("maps the provider's refusal of a body outside the contract to invalid_request", async () => {
+    // params.ts never lets this through; the local upstream validates like the provider does.
+    const error = await failure(
+      client().generate(MODEL, params("too wide", { image_size: { width: 5000, height: 1024 } }), {}),
+    );
+    expect(error).toMatchObject({ code: "invalid_request", details: { status: 400 } });
+    expect(upstream.calls()).toBe(1);
+  });
+
   it("maps a wrong key to unauthorized with a message that names no provider detail", async () => {
     const error = await failure(client({ apiKey: "wrong" }).generate(MODEL, params("x"), {}));
     expect(error.code).toBe("unauthorized");
