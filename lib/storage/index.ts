@@ -4,8 +4,6 @@ import { createDiskStore } from "@/lib/storage/disk";
 import { createS3Store } from "@/lib/storage/s3";
 import type { ObjectStore } from "@/lib/storage/types";
 
-export { imageKey, type ObjectStore, thumbKey } from "@/lib/storage/types";
-
 let store: ObjectStore | undefined;
 
 /** The process-wide store: the S3 bucket when S3_BUCKET is set, else files under STORAGE_DIR (default DATA_DIR/images). */
