@@ -174,7 +174,7 @@ async function takeBack(
   why: string,
 ): Promise<{ taken: number; shortfall: number }> {
   const rows = await tx.$queryRaw<{ creditBalance: number }[]>`
-    SELECT "creditBalance" FROM "User" WHERE "id" = ${purchase.userId} FOR UPDATE`;
+    SELECT "creditBalance" FROM "User" WHERE "id" = ${purchase.userId} FOR NO KEY UPDATE`;
   const balance = rows[0]?.creditBalance ?? 0;
   const taken = Math.min(owed, balance);
   const shortfall = owed - taken;

@@ -1,6 +1,6 @@
 import type { UsageDay } from "@/lib/billing/queries";
 
-const WIDTH = 720;
+const WIDTH = 960;
 const HEIGHT = 160;
 const PAD_BOTTOM = 20;
 const PAD_LEFT = 44;
@@ -35,10 +35,9 @@ function BarChart({
       <figcaption className="text-sm font-medium">{title}</figcaption>
       <svg
         viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-        className="h-40 w-full"
+        className="h-auto w-full"
         role="img"
         aria-labelledby={`${id}-title ${id}-desc`}
-        preserveAspectRatio="none"
       >
         <title id={`${id}-title`}>{title}</title>
         <desc id={`${id}-desc`}>{description}</desc>
