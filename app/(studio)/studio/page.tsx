@@ -1,16 +1,36 @@
 import type { Metadata } from "next";
+import { Studio } from "@/components/studio/studio";
+import { getAccountSummary } from "@/lib/account";
+import { requireUser } from "@/lib/auth/require-user";
+import { generationSettings, recentGenerations } from "@/lib/generations/queries";
+import { DEFAULT_MODEL_ID, findModel } from "@/lib/models";
 
 export const metadata: Metadata = { title: "Studio" };
 
-export default function StudioPage() {
+export default async function StudioPage({ searchParams }: { searchParams: Promise<{ reuse?: string | string[] }> }) {
+  const user = await requireUser();
+  const { reuse } = await searchParams;
+  const reuseId = typeof reuse === "string" ? reuse : undefined;
+  const [account, generations, reused] = await Promise.all([
+    getAccountSummary({ userId: user.id }),
+    recentGenerations({ userId: user.id }),
+    reuseId ? generationSettings({ userId: user.id, generationId: reuseId }) : Promise.resolve(null),
+  ]);
+  const model = findModel(DEFAULT_MODEL_ID);
+  if (!model) throw new Error(`default model ${DEFAULT_MODEL_ID} is not in the registry`);
   return (
-    <section aria-labelledby="page-title" className="flex flex-col gap-4">
-      <h1 id="page-title" className="text-2xl font-semibold">
+    <section aria-labelledby="page-title" className="flex flex-col gap-6">
+      <h1 id="page-title" className="sr-only">
         Studio
       </h1>
-      <p className="text-stone-600 dark:text-stone-400">
-        Write a prompt to make your first image. (The studio arrives with generation.)
-      </p>
+      <Studio
+        key={reuseId ?? "new"}
+        model={{ id: model.id, label: model.label, creditsPerImage: model.creditsPerImage }}
+        balance={account.creditBalance}
+        spendingLocked={account.spendingLocked}
+        initialGenerations={generations}
+        initialSettings={reused}
+      />
     </section>
   );
 }

@@ -1,0 +1,111 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { GenerationCard } from "@/components/studio/generation-card";
+import { type FormPreset, GenerationForm } from "@/components/studio/generation-form";
+import { useGenerationPolling } from "@/components/studio/use-generation-polling";
+import type { GenerationSettings, GenerationView } from "@/lib/generations/view";
+
+export type StudioModel = { id: string; label: string; creditsPerImage: number };
+
+/**
+ * The studio: the form, and the user's generations as cards. A submitted generation is shown at
+ * once; pending cards are refreshed from the status route until they settle.
+ */
+export function Studio({
+  model,
+  balance: initialBalance,
+  spendingLocked,
+  initialGenerations,
+  initialSettings,
+}: {
+  model: StudioModel;
+  balance: number;
+  spendingLocked: boolean;
+  initialGenerations: GenerationView[];
+  initialSettings: GenerationSettings | null;
+}) {
+  const router = useRouter();
+  const [generations, setGenerations] = useState(initialGenerations);
+  const [balance, setBalance] = useState(initialBalance);
+  const [preset, setPreset] = useState<FormPreset | null>(
+    initialSettings ? { settings: initialSettings, version: 0 } : null,
+  );
+  const [announcement, setAnnouncement] = useState("");
+  const formRef = useRef<HTMLDivElement>(null);
+
+  const onSettled = useCallback(
+    (settled: GenerationView[]) => {
+      const done = settled.filter((g) => g.status === "COMPLETED").length;
+      const failed = settled.length - done;
+      setAnnouncement(
+        [
+          done ? `${done} generation${done === 1 ? "" : "s"} finished.` : "",
+          failed ? `${failed} failed and refunded.` : "",
+        ]
+          .filter(Boolean)
+          .join(" "),
+      );
+      // The header's balance is rendered by the server layout.
+      router.refresh();
+    },
+    [router],
+  );
+
+  useGenerationPolling({ generations, setGenerations, setBalance, onSettled });
+
+  // The layout re-renders with a fresh balance after router.refresh(); take it when it changes.
+  useEffect(() => setBalance(initialBalance), [initialBalance]);
+
+  const onSubmitted = useCallback(
+    (generation: GenerationView, newBalance: number) => {
+      setGenerations((current) => [generation, ...current.filter((g) => g.id !== generation.id)]);
+      setBalance(newBalance);
+      setAnnouncement("Generation started.");
+      router.refresh();
+    },
+    [router],
+  );
+
+  const reuse = useCallback((settings: GenerationSettings) => {
+    setPreset((current) => ({ settings, version: (current?.version ?? 0) + 1 }));
+    formRef.current?.scrollIntoView({ behavior: "smooth", block: "start" });
+    formRef.current?.querySelector<HTMLTextAreaElement>("textarea")?.focus({ preventScroll: true });
+  }, []);
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-[minmax(20rem,26rem)_1fr] lg:items-start">
+      <div ref={formRef} className="lg:sticky lg:top-4">
+        <GenerationForm
+          model={model}
+          balance={balance}
+          spendingLocked={spendingLocked}
+          preset={preset}
+          onSubmitted={onSubmitted}
+        />
+      </div>
+      <section aria-labelledby="results-title" className="flex min-w-0 flex-col gap-4">
+        <h2 id="results-title" className="text-lg font-semibold">
+          Your generations
+        </h2>
+        <p aria-live="polite" className="sr-only">
+          {announcement}
+        </p>
+        {generations.length === 0 ? (
+          <p className="rounded-xl border border-dashed border-stone-300 p-8 text-center text-stone-600 dark:border-stone-700 dark:text-stone-400">
+            Nothing here yet. Write a prompt and press Generate: your images appear here.
+          </p>
+        ) : (
+          <ul className="grid gap-4 xl:grid-cols-2">
+            {generations.map((g) => (
+              <li key={g.id}>
+                <GenerationCard generation={g} onReuse={reuse} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}

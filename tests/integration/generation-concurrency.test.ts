@@ -1,0 +1,56 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { submitGeneration } from "../../lib/generations/submit";
+import { startGenerationWorkers } from "../../lib/generations/worker";
+import { createUser, openTestDb } from "../support/db";
+import { startFakeUpstream } from "../support/fake-upstream";
+import { balanceOf, expectLedgerBalanced, newKey, openTestJobs, waitForSettled } from "../support/generations";
+
+// 50 submissions at once against a balance that covers 10. Meaningful on the real PostgreSQL
+// server (TEST_DATABASE_URL), where the submissions truly race on the account's row; the embedded
+// server runs one statement at a time and garbles concurrent connections (see TEAM-NOTES), so
+// there the same submissions run one after another and only the arithmetic is checked.
+
+const fake = await startFakeUpstream({ scale: 0.0625 });
+afterAll(() => fake.close());
+Object.assign(process.env, { AIML_API_KEY: "test-key", AIML_API_BASE_URL: fake.url, AIML_IMAGE_HOSTS: fake.url });
+
+const testDb = await openTestDb({ max: 30 });
+const { db, realPostgres } = testDb;
+openTestJobs(testDb, { attemptSeconds: 30 });
+
+describe(`50 concurrent submissions (${realPostgres ? "real PostgreSQL" : "embedded, sequential"})`, () => {
+  it("queue exactly as many generations as the balance covers, and call the upstream once each", async () => {
+    const user = await createUser(db, { credits: 40 });
+    const submit = () =>
+      submitGeneration({
+        userId: user.id,
+        input: { prompt: "a field of poppies", image_size: "square", num_images: 1 },
+        idempotencyKey: newKey(),
+      });
+    let results: Awaited<ReturnType<typeof submit>>[];
+    if (realPostgres) results = await Promise.all(Array.from({ length: 50 }, submit));
+    else {
+      results = [];
+      for (let i = 0; i < 50; i++) results.push(await submit());
+    }
+
+    const accepted = results.filter((r) => r.ok);
+    const refused = results.filter((r) => !r.ok);
+    expect(accepted).toHaveLength(10);
+    expect(refused).toHaveLength(40);
+    for (const r of refused) expect(r).toMatchObject({ ok: false, code: "insufficient_credits", cost: 4 });
+    expect(await balanceOf(db, user.id)).toBe(0);
+    expect(await db.generation.count({ where: { userId: user.id, status: "QUEUED" } })).toBe(10);
+    await expectLedgerBalanced(db);
+
+    fake.resetCalls();
+    await startGenerationWorkers({ concurrency: 4 });
+    for (const r of accepted) {
+      if (!r.ok) continue;
+      expect((await waitForSettled(db, r.generation.id, 60_000)).status).toBe("COMPLETED");
+    }
+    expect(fake.calls()).toBe(10);
+    expect(await balanceOf(db, user.id)).toBe(0);
+    await expectLedgerBalanced(db);
+  });
+});

@@ -1,0 +1,18 @@
+// A generation worker as its own process, for tests that kill one mid-call:
+//   node --import tsx tests/support/generation-worker.ts <databaseUrl> <schema|-> <jobsSchema>
+// Configuration (AIML_*, GENERATION_ATTEMPT_SECONDS, STORAGE_DIR...) comes from the environment.
+// Prints "ready" once it polls the queue.
+import { createDb, setDb } from "../../lib/db";
+import { env } from "../../lib/env";
+import { startGenerationWorkers } from "../../lib/generations/worker";
+import { configureJobs } from "../../lib/jobs";
+
+const [url, schema, jobsSchema] = process.argv.slice(2);
+if (!url || !schema || !jobsSchema) {
+  console.error("usage: generation-worker.ts <databaseUrl> <schema|-> <jobsSchema>");
+  process.exit(2);
+}
+setDb(createDb(url, schema === "-" ? {} : { schema }));
+configureJobs({ connectionString: url, schema: jobsSchema, attemptSeconds: env().GENERATION_ATTEMPT_SECONDS });
+await startGenerationWorkers({ concurrency: 2 });
+console.log("ready");
