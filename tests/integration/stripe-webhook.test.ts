@@ -39,8 +39,8 @@ async function deliver(type: string, object: unknown, id?: string) {
   return post(webhookRequest(URL, JSON.stringify(stripeEvent(type, object, id)), { secret: SECRET }));
 }
 
-async function buy(packId = "starter") {
-  const user = await createUser(db);
+async function buy(packId = "starter", existing?: { id: string }) {
+  const user = existing ?? (await createUser(db));
   const pack = findPack(packId) ?? expect.unreachable(packId);
   const checkout = await startCheckout({
     database: db,
@@ -302,6 +302,21 @@ describe("charge.refunded", () => {
     expect(await balance(user.id)).toBe(30);
   });
 
+  it("converges when the refund and the checkout events arrive at the same moment", async () => {
+    const { user, purchaseId, sessionId } = await buy();
+    fake.completeSession(sessionId);
+    const charge = fake.refundCharge(fake.chargeForSession(sessionId).id, 250);
+    await Promise.all([
+      deliver("charge.refunded", charge),
+      deliver("checkout.session.completed", session(sessionId)),
+      deliver("checkout.session.async_payment_succeeded", session(sessionId)),
+      deliver("charge.refunded", charge),
+    ]);
+    expect(await balance(user.id)).toBe(50);
+    expect(await purchaseOf(purchaseId)).toMatchObject({ status: "PAID", refundedCents: 250, creditsClawedBack: 50 });
+    expect((await movements(user.id)).map((m) => m.amount).sort()).toEqual([-50, 100].sort());
+  });
+
   it("converges when the refund arrives before the checkout events", async () => {
     const { user, purchaseId, sessionId } = await buy();
     fake.completeSession(sessionId);
@@ -364,6 +379,25 @@ describe("disputes", () => {
     fake.refundCharge(charge.id);
     await deliver("charge.refunded", charge);
     expect((await movements(user.id)).filter((m) => m.kind === "CLAWBACK")).toHaveLength(1);
+  });
+
+  it("keeps spending locked until every open dispute of the user is resolved", async () => {
+    const first = await paidPurchase();
+    const second = await buy("starter", first.user);
+    fake.completeSession(second.sessionId);
+    await deliver("checkout.session.completed", session(second.sessionId));
+    const secondCharge = fake.chargeForSession(second.sessionId);
+    const disputeA = fake.openDispute(first.charge.id);
+    const disputeB = fake.openDispute(secondCharge.id);
+    await deliver("charge.dispute.created", disputeA);
+    await deliver("charge.dispute.created", disputeB);
+    fake.closeDispute(disputeA.id, "won");
+    await deliver("charge.dispute.closed", disputeA);
+    expect(await locked(first.user.id)).toBe(true);
+    fake.closeDispute(disputeB.id, "won");
+    await deliver("charge.dispute.closed", disputeB);
+    expect(await locked(first.user.id)).toBe(false);
+    expect(await balance(first.user.id)).toBe(2 * starter.credits);
   });
 
   it("does not lock again when `created` arrives after the dispute already closed", async () => {
