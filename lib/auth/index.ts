@@ -31,12 +31,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   };
 });
 
+/** `email` is what the header shows; an OpenID issuer may withhold the address, then the name stands in. */
 export type SessionUser = { id: string; email: string };
 
 /** The signed-in user for this request (one database read per request), or null. */
 export const currentUser = cache(async (): Promise<SessionUser | null> => {
   const session = await auth();
   const id = session?.user?.id;
-  const email = session?.user?.email;
-  return id && email ? { id, email } : null;
+  if (!id) return null;
+  return { id, email: session.user?.email ?? session.user?.name ?? "Signed in" };
 });

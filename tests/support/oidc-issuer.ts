@@ -5,7 +5,12 @@ import Provider from "oidc-provider";
  * A real OpenID Connect provider (the `oidc-provider` package) with its development login
  * screens: any login name is accepted and becomes `<login>` as a verified email address.
  */
-export async function startOidcIssuer(options: { port: number; clientId: string; clientSecret: string; redirectUris: string[] }) {
+export async function startOidcIssuer(options: {
+  port: number;
+  clientId: string;
+  clientSecret: string;
+  redirectUris: string[];
+}) {
   const issuer = `http://127.0.0.1:${options.port}`;
   const provider = new Provider(issuer, {
     clients: [
@@ -19,6 +24,8 @@ export async function startOidcIssuer(options: { port: number; clientId: string;
     ],
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
     pkce: { required: () => true },
+    // Put the granted claims (email) in the ID token, which is what Auth.js reads for OIDC.
+    conformIdTokenClaims: false,
     features: { devInteractions: { enabled: true } },
     async findAccount(_ctx, sub) {
       return {
