@@ -6,7 +6,9 @@ import { migrate } from "../lib/migrate";
 if (existsSync(".env")) process.loadEnvFile(".env");
 const url = process.env.DATABASE_URL;
 if (!url) {
-  console.error("DATABASE_URL is not set. `npm start` migrates its embedded database itself; set DATABASE_URL to migrate another.");
+  console.error(
+    "DATABASE_URL is not set. `npm start` migrates its embedded database itself; set DATABASE_URL to migrate another.",
+  );
   process.exit(1);
 }
 migrate(url)

@@ -1,7 +1,14 @@
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
 
-export type CapturedMail = { to: string[]; from: string; subject: string; text: string; html: string; receivedAt: number };
+export type CapturedMail = {
+  to: string[];
+  from: string;
+  subject: string;
+  text: string;
+  html: string;
+  receivedAt: number;
+};
 
 /** A real SMTP server (the `smtp-server` package) that keeps every message it accepts. */
 export async function startSmtpCapture(options: { port: number; host?: string }) {
