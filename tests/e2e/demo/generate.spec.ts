@@ -1,0 +1,40 @@
+import { expect, test } from "../support/fixtures";
+import { StudioPage } from "../support/studio-page";
+
+// The studio without an AI/ML API key: the demo image source, labelled "Demo" wherever its images are.
+test("generate with the demo source, see the images labelled Demo, and find them again after a reload", async ({
+  page,
+  signIn,
+}) => {
+  await signIn();
+  const studio = new StudioPage(page);
+  const balance = page.getByTestId("balance");
+  const before = Number((await balance.textContent())?.match(/\d+/)?.[0]);
+
+  const prompt = "A lighthouse at dusk, oil on canvas";
+  await studio.generate({ prompt, images: 2, seed: 1234 });
+  // The card is there at once, before the images.
+  await expect(studio.card(prompt)).toBeVisible();
+  const card = await studio.expectCompleted(prompt, 2);
+  await expect(card.getByText("Demo", { exact: true }).first()).toBeVisible();
+  await expect(card.getByText("Seed 1234")).toBeVisible();
+  await expect(balance).toContainText(String(before - 8));
+
+  await page.reload();
+  const again = await studio.expectCompleted(prompt, 2);
+  await expect(again.getByText("Demo", { exact: true }).first()).toBeVisible();
+
+  // Full size, then the original file.
+  await again.getByRole("button", { name: "Open image 1 full size" }).click();
+  const dialog = page.getByRole("dialog", { name: "Full-size image" });
+  await expect(dialog.getByText("Demo", { exact: true })).toBeVisible();
+  const download = page.waitForEvent("download");
+  await dialog.getByRole("link", { name: "Download original" }).click();
+  expect((await download).suggestedFilename()).toMatch(/\.png$/);
+  await dialog.getByRole("button", { name: "Close" }).click();
+
+  // Reuse settings fills the form.
+  await again.getByRole("button", { name: "Reuse settings" }).click();
+  await expect(page.getByLabel("Prompt")).toHaveValue(prompt);
+  await expect(page.getByLabel("Seed value")).toHaveValue("1234");
+});

@@ -1,0 +1,40 @@
+import { expect, type Locator, type Page } from "@playwright/test";
+
+/** The Studio page as a person uses it: the form, and the cards of their generations. */
+export class StudioPage {
+  constructor(private readonly page: Page) {}
+
+  async goto() {
+    await this.page.goto("/studio");
+  }
+
+  async generate(options: { prompt: string; images?: number; seed?: number }) {
+    await this.page.getByLabel("Prompt").fill(options.prompt);
+    if (options.images) {
+      await this.page
+        .getByRole("radio", { name: options.images === 1 ? "1 image" : `${options.images} images` })
+        .check();
+    }
+    if (options.seed) {
+      await this.page.getByRole("radio", { name: "Fixed" }).check();
+      await this.page.getByLabel("Seed value").fill(String(options.seed));
+    }
+    await this.page.getByRole("button", { name: "Generate" }).click();
+  }
+
+  /** The newest card whose prompt matches. */
+  card(prompt: string): Locator {
+    return this.page.getByRole("article", { name: `Generation: ${prompt.slice(0, 80)}` }).first();
+  }
+
+  async expectCompleted(prompt: string, images: number) {
+    const card = this.card(prompt);
+    await expect(card).toHaveAttribute("data-status", "COMPLETED", { timeout: 30_000 });
+    await expect(card.getByRole("img")).toHaveCount(images);
+    for (const img of await card.getByRole("img").all()) {
+      await expect(img).toHaveJSProperty("complete", true);
+      expect(await img.evaluate((el: HTMLImageElement) => el.naturalWidth)).toBeGreaterThan(0);
+    }
+    return card;
+  }
+}
