@@ -1,25 +1,45 @@
 import type Stripe from "stripe";
 import type { Db } from "@/lib/db";
 import { type CreditPack, CURRENCY } from "@/lib/pricing";
-import { ensureStripeCustomer } from "./customer";
+import { ensureStripeCustomer, isMissingCustomer } from "./customer";
 
 export type CheckoutStart = { purchaseId: string; sessionId: string; url: string };
 
-/**
- * Opens a Checkout Session for one pack. The pending purchase row comes first so the session can
- * carry its id; amount and currency come from the pack config, never from the caller. The Stripe
- * idempotency key is the purchase's, so an SDK retry cannot open a second session for it.
- */
-export async function startCheckout(input: {
+type CheckoutInput = {
   database: Db;
   stripe: Stripe;
   userId: string;
   pack: CreditPack;
   /** The studio's public origin, e.g. https://atelier.example.com */
   origin: string;
-}): Promise<CheckoutStart> {
+};
+
+/**
+ * Opens a Checkout Session for one pack. A stored customer Stripe does not know (deleted, or
+ * created with other keys) is replaced once and the checkout retried as a new purchase.
+ */
+export async function startCheckout(input: CheckoutInput): Promise<CheckoutStart> {
+  const customer = await ensureStripeCustomer(input.database, input.stripe, input.userId);
+  try {
+    return await openSession(input, customer);
+  } catch (error) {
+    if (!isMissingCustomer(error)) throw error;
+    console.warn("stripe: stored customer is unknown to Stripe; creating a new one", {
+      userId: input.userId,
+      customer,
+    });
+    const replacement = await ensureStripeCustomer(input.database, input.stripe, input.userId, { replacing: customer });
+    return openSession(input, replacement);
+  }
+}
+
+/**
+ * Opens a Checkout Session for one pack. The pending purchase row comes first so the session can
+ * carry its id; amount and currency come from the pack config, never from the caller. The Stripe
+ * idempotency key is the purchase's, so an SDK retry cannot open a second session for it.
+ */
+async function openSession(input: CheckoutInput, customer: string): Promise<CheckoutStart> {
   const { database, stripe, userId, pack, origin } = input;
-  const customer = await ensureStripeCustomer(database, stripe, userId);
   const purchase = await database.purchase.create({
     data: { userId, packId: pack.id, credits: pack.credits, amountCents: pack.amountCents, currency: CURRENCY },
     select: { id: true },

@@ -93,6 +93,20 @@ describe("startCheckout", () => {
     expect(keys.filter((k) => k === `customer:${user.id}`).length).toBeGreaterThanOrEqual(1);
   });
 
+  it("replaces a stored customer Stripe does not know (e.g. made with test keys before going live)", async () => {
+    const user = await createUser(db);
+    await db.user.update({ where: { id: user.id }, data: { stripeCustomerId: "cus_from_another_account" } });
+    const result = await startCheckout({ database: db, stripe, userId: user.id, pack: pro, origin });
+
+    const stored = await db.user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(stored.stripeCustomerId).not.toBe("cus_from_another_account");
+    expect(fake.customers.get(stored.stripeCustomerId ?? "")?.metadata.userId).toBe(user.id);
+    expect(fake.sessions.get(result.sessionId)?.customer).toBe(stored.stripeCustomerId);
+    const purchases = await db.purchase.findMany({ where: { userId: user.id }, orderBy: { createdAt: "asc" } });
+    expect(purchases.map((p) => p.status)).toEqual(["FAILED", "PENDING"]);
+    expect(purchases[1]?.id).toBe(result.purchaseId);
+  });
+
   it("closes the purchase as failed when Stripe cannot open a session", async () => {
     const user = await createUser(db);
     const down = new Stripe("sk_test_down", {

@@ -107,6 +107,7 @@ class StripeError extends Error {
     readonly type: string,
     message: string,
     readonly param?: string,
+    readonly code?: string,
   ) {
     super(message);
   }
@@ -242,7 +243,16 @@ export async function startFakeStripe(options: { port?: number; host?: string } 
       amount += unit * quantity;
     }
     const customer = str(params.customer) ?? null;
-    if (customer) find(customers, customer, "customer");
+    if (customer && !customers.has(customer)) {
+      // What Stripe answers for a customer of another account or mode, or a deleted one.
+      throw new StripeError(
+        400,
+        "invalid_request_error",
+        `No such customer: '${customer}'`,
+        "customer",
+        "resource_missing",
+      );
+    }
     const id = `cs_test_${randomBytes(16).toString("hex")}`;
     const session: FakeSession = {
       id,
@@ -519,7 +529,12 @@ export async function startFakeStripe(options: { port?: number; host?: string } 
       } catch (error) {
         if (error instanceof StripeError) {
           return send(error.status, {
-            error: { type: error.type, message: error.message, ...(error.param ? { param: error.param } : {}) },
+            error: {
+              type: error.type,
+              message: error.message,
+              ...(error.param ? { param: error.param } : {}),
+              ...(error.code ? { code: error.code } : {}),
+            },
           });
         }
         return send(500, { error: { type: "api_error", message: String(error) } });

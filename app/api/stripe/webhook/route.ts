@@ -8,6 +8,8 @@ export const dynamic = "force-dynamic";
 
 /** Stripe signs a timestamp with the body; older deliveries are refused as possible replays. */
 const SIGNATURE_TOLERANCE_SECONDS = 300;
+/** Stripe's event payloads are a few kilobytes; anything near this is not from Stripe. */
+const MAX_BODY_BYTES = 512 * 1024;
 
 function reply(status: number, body: Record<string, unknown>): Response {
   return Response.json(body, { status });
@@ -21,8 +23,12 @@ export async function POST(request: Request): Promise<Response> {
 
   const signature = request.headers.get("stripe-signature");
   if (!signature) return reply(400, { error: "missing Stripe-Signature header" });
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) {
+    return reply(413, { error: "payload too large" });
+  }
   // The signature covers the exact bytes sent, so verify them before any parsing.
   const payload = Buffer.from(await request.arrayBuffer());
+  if (payload.byteLength > MAX_BODY_BYTES) return reply(413, { error: "payload too large" });
   let event: ReturnType<typeof stripe.webhooks.constructEvent>;
   try {
     event = stripe.webhooks.constructEvent(payload, signature, secret, SIGNATURE_TOLERANCE_SECONDS);
