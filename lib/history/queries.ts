@@ -41,13 +41,9 @@ const STATUS_VALUES: Record<StatusFilter, GenerationStatus> = {
 
 const DAY_MS = 86_400_000;
 
-/** Each filter as a parameterised SQL condition; all of them are ANDed. */
+/** Each filter but the text search as a parameterised SQL condition; all of them are ANDed. */
 function conditions(userId: string, filters: HistoryFilters, cursor: Cursor | null): Prisma.Sql[] {
   const where: Prisma.Sql[] = [Prisma.sql`g."userId" = ${userId}`];
-  if (filters.q) {
-    const tsquery = toPrefixTsQuery(filters.q);
-    if (tsquery) where.push(Prisma.sql`g."promptSearch" @@ to_tsquery('simple', ${tsquery})`);
-  }
   if (filters.status) {
     where.push(Prisma.sql`g."status" = CAST(${STATUS_VALUES[filters.status]} AS "GenerationStatus")`);
   }
@@ -67,6 +63,10 @@ function conditions(userId: string, filters: HistoryFilters, cursor: Cursor | nu
   return where;
 }
 
+function matches(tsquery: string): Prisma.Sql {
+  return Prisma.sql`g."promptSearch" @@ to_tsquery('simple', ${tsquery})`;
+}
+
 /** Timestamps travel as text without a zone: the columns are UTC `timestamp(3)`. */
 function timestampText(date: Date): string {
   return date.toISOString().replace("Z", "");
@@ -84,19 +84,29 @@ type Row = Omit<HistoryItem, "cover"> & {
   coverHeight: number | null;
 };
 
+/**
+ * How a page is found: either every filter in SQL (the planner picks an index), or a fixed list
+ * of ids already chosen by the search window below.
+ */
+export type PageSelection = { kind: "filters"; tsquery: string | null } | { kind: "ids"; ids: string[] };
+
 /** The SQL of one page (exported so the benchmark can EXPLAIN exactly what the page runs). */
 export function historyPageQuery({
   userId,
   filters,
   cursor,
   take,
+  selection,
 }: {
   userId: string;
   filters: HistoryFilters;
   cursor: Cursor | null;
   take: number;
+  selection: PageSelection;
 }): Prisma.Sql {
-  const where = Prisma.join(conditions(userId, filters, cursor), " AND ");
+  const where = conditions(userId, filters, cursor);
+  if (selection.kind === "ids") where.push(Prisma.sql`g."id" = ANY(${selection.ids})`);
+  else if (selection.tsquery) where.push(matches(selection.tsquery));
   // The page is chosen first (LIMIT inside), then each row's cover image and image count are
   // looked up by the (generationId, index) unique index: a few small probes, never a join over all rows.
   return Prisma.sql`
@@ -107,7 +117,7 @@ export function historyPageQuery({
       SELECT g."id", g."prompt", g."status", g."model", g."source", g."width", g."height", g."aspect",
              g."numImages", g."favorite", g."chargedCredits", g."refundedCredits", g."errorMessage", g."createdAt"
       FROM "Generation" g
-      WHERE ${where}
+      WHERE ${Prisma.join(where, " AND ")}
       ORDER BY g."createdAt" DESC, g."id" DESC
       LIMIT ${take + 1}
     ) g
@@ -116,6 +126,64 @@ export function historyPageQuery({
       FROM "Image" i WHERE i."generationId" = g."id" ORDER BY i."index" LIMIT 1
     ) c ON true
     ORDER BY g."createdAt" DESC, g."id" DESC`;
+}
+
+/** Rows a search first looks through in plain newest-first order before asking the full-text index. */
+export const SEARCH_WINDOW = 5000;
+
+/**
+ * A search looks through the next `window` rows (after the cursor, other filters applied) in index
+ * order first. Words a user uses often fill a page there in a few milliseconds, whatever the
+ * planner would estimate; only when the window holds too few matches does the search go to the
+ * GIN index, where rare words are cheap. The answer is the same either way. Returns the page's ids
+ * (plus one to tell whether more follow), or null when the window could not decide.
+ */
+export function searchWindowQuery({
+  userId,
+  filters,
+  cursor,
+  take,
+  tsquery,
+  window,
+}: {
+  userId: string;
+  filters: HistoryFilters;
+  cursor: Cursor | null;
+  take: number;
+  tsquery: string;
+  window: number;
+}): Prisma.Sql {
+  const where = Prisma.join(conditions(userId, filters, cursor), " AND ");
+  // The window is read in index order and stops as soon as take + 1 matches are found; only when
+  // there are fewer is the window's size counted, to tell "no more rows" from "window too small".
+  return Prisma.sql`
+    WITH hits AS MATERIALIZED (
+      SELECT ARRAY(
+        SELECT g."id" FROM (
+          SELECT g."id", g."createdAt", g."promptSearch" FROM "Generation" g
+          WHERE ${where}
+          ORDER BY g."createdAt" DESC, g."id" DESC
+          LIMIT ${window}
+        ) g
+        WHERE ${matches(tsquery)}
+        ORDER BY g."createdAt" DESC, g."id" DESC
+        LIMIT ${take + 1}
+      ) AS "ids"
+    )
+    SELECT "ids",
+           CASE WHEN cardinality("ids") > ${take} THEN ${window}
+                ELSE (SELECT count(*)::int FROM (
+                        SELECT 1 FROM "Generation" g WHERE ${where}
+                        ORDER BY g."createdAt" DESC, g."id" DESC LIMIT ${window}) n)
+           END AS "scanned"
+    FROM hits`;
+}
+
+async function searchInWindow(args: Parameters<typeof searchWindowQuery>[0]): Promise<string[] | null> {
+  const [row] = await db().$queryRaw<{ scanned: number; ids: string[] }[]>(searchWindowQuery(args));
+  if (!row) return null;
+  // Decided: a full page plus one was found, or the window held every remaining row.
+  return row.ids.length > args.take || row.scanned < args.window ? row.ids : null;
 }
 
 /**
@@ -127,14 +195,26 @@ export async function listGenerations({
   filters = {},
   cursor = null,
   limit = PAGE_SIZE,
+  searchWindow = SEARCH_WINDOW,
 }: {
   userId: string;
   filters?: HistoryFilters;
   cursor?: Cursor | null;
   limit?: number;
+  /** Tests make it small to exercise both ways a search is answered. */
+  searchWindow?: number;
 }): Promise<HistoryPage> {
   const take = Math.min(Math.max(Math.trunc(limit), 1), 100);
-  const rows = await db().$queryRaw<Row[]>(historyPageQuery({ userId, filters, cursor, take }));
+  const tsquery = filters.q ? toPrefixTsQuery(filters.q) : null;
+  let selection: PageSelection = { kind: "filters", tsquery };
+  if (tsquery && searchWindow > 0) {
+    const ids = await searchInWindow({ userId, filters, cursor, take, tsquery, window: searchWindow });
+    if (ids) {
+      if (ids.length === 0) return { items: [], nextCursor: null };
+      selection = { kind: "ids", ids };
+    }
+  }
+  const rows = await db().$queryRaw<Row[]>(historyPageQuery({ userId, filters, cursor, take, selection }));
   const items = rows.slice(0, take).map(toItem);
   const last = items.at(-1);
   const nextCursor = rows.length > take && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null;

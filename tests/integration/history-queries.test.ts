@@ -11,11 +11,17 @@ const T0 = Date.parse("2026-11-20T12:00:00.000Z");
 const at = (minutes: number) => new Date(T0 + minutes * 60_000);
 
 /** Every row the filters select, by following cursors page after page. */
-async function walk(userId: string, filters: HistoryFilters = {}, limit = 24) {
+async function walk(userId: string, filters: HistoryFilters = {}, limit = 24, searchWindow?: number) {
   const pages: HistoryItem[][] = [];
   let cursor: string | null = null;
   do {
-    const page = await listGenerations({ userId, filters, limit, cursor: cursor ? decodeCursor(cursor) : null });
+    const page = await listGenerations({
+      userId,
+      filters,
+      limit,
+      cursor: cursor ? decodeCursor(cursor) : null,
+      ...(searchWindow === undefined ? {} : { searchWindow }),
+    });
     pages.push(page.items);
     cursor = page.nextCursor;
   } while (cursor && pages.length < 100);
@@ -127,6 +133,28 @@ describe("history search", () => {
     const pages = await walk(user.id, { q: "owl" }, 5);
     expect(pages.map((p) => p.length)).toEqual([5, 5, 2]);
     expect(pages.flat().every((g) => g.prompt.startsWith("owl"))).toBe(true);
+  });
+});
+
+describe("search window", () => {
+  it("gives the same pages whether the window or the full-text index answers", async () => {
+    const user = await createUser(db);
+    const other = await createUser(db);
+    for (let i = 0; i < 40; i++) {
+      const prompt = i % 3 === 0 ? `heron ${i}` : `sparrow ${i}`;
+      // Ties on createdAt in pairs, so ids decide the order inside the window too.
+      await insertGeneration(db, user.id, { prompt, createdAt: at(Math.floor(i / 2)), favorite: i % 2 === 0 });
+      await insertGeneration(db, other.id, { prompt: `heron ${i}`, createdAt: at(i) });
+    }
+    const ids = async (filters: HistoryFilters, window: number) =>
+      (await walk(user.id, filters, 4, window)).map((page) => page.map((g) => g.id));
+    for (const filters of [{ q: "heron" }, { q: "heron", favorites: true }, { q: "sparrow" }, { q: "crane" }]) {
+      const byIndex = await ids(filters, 0);
+      for (const window of [1, 2, 5, 12, 2000]) {
+        expect(await ids(filters, window), `${JSON.stringify(filters)} window ${window}`).toEqual(byIndex);
+      }
+    }
+    expect((await ids({ q: "heron" }, 0)).flat()).toHaveLength(14);
   });
 });
 
