@@ -35,7 +35,7 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
   if (!generation) notFound();
   const links = await listShareLinks({ userId: user.id, generationId: generation.id });
   const inFlight = generation.status === "QUEUED" || generation.status === "RUNNING";
-  const preset = generation.sizePreset ? SIZE_PRESETS[generation.sizePreset as keyof typeof SIZE_PRESETS] : undefined;
+  const preset = Object.entries(SIZE_PRESETS).find(([key]) => key === generation.sizePreset)?.[1];
   const { createdAt, startedAt, completedAt } = generation;
   const seed = generation.seedUsed ?? (generation.seedRequested === null ? null : BigInt(generation.seedRequested));
   // Rendered per request, so "now" for expiry labels is this request's time.

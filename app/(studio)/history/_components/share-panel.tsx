@@ -79,7 +79,7 @@ export function SharePanel({ generationId, links, now }: { generationId: string;
           <select
             id={expiryId}
             value={expiresIn}
-            onChange={(event) => setExpiresIn(event.target.value as ShareExpiry)}
+            onChange={(event) => setExpiresIn(SHARE_EXPIRY_OPTIONS.find((o) => o === event.target.value) ?? "never")}
             className="rounded-lg border border-stone-300 bg-white px-3 py-2 text-sm dark:border-stone-700 dark:bg-stone-900"
           >
             {SHARE_EXPIRY_OPTIONS.map((option) => (
