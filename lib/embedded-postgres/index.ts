@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import pg from "pg";
 
 export type EmbeddedPostgres = { url: string; stop: () => Promise<void> };
@@ -50,18 +50,10 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
   const dataDir = memory ? options.dataDir : path.resolve(options.dataDir);
   if (!memory) mkdirSync(path.dirname(dataDir), { recursive: true });
   const port = options.port ?? (await freePort());
-  // The package exports no path to its server script; find it beside the package's entry.
-  const require = createRequire(import.meta.url);
-  const entry = require.resolve("@electric-sql/pglite-socket");
-  const script = path.join(
-    entry.slice(0, entry.lastIndexOf(`${path.sep}dist${path.sep}`)),
-    "dist",
-    "scripts",
-    "server.js",
-  );
+  const server = fileURLToPath(new URL("./server.ts", import.meta.url));
   const child = spawn(
     process.execPath,
-    [script, `--db=${dataDir}`, `--port=${port}`, "--host=127.0.0.1", "--max-connections=20"],
+    ["--import", "tsx", server, `--db=${dataDir}`, `--port=${port}`, "--host=127.0.0.1"],
     {
       stdio: ["ignore", "ignore", "inherit"],
     },
