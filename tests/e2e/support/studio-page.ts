@@ -11,9 +11,12 @@ export class StudioPage {
   async generate(options: { prompt: string; images?: number; seed?: number }) {
     await this.page.getByLabel("Prompt").fill(options.prompt);
     if (options.images) {
-      await this.page
-        .getByRole("radio", { name: options.images === 1 ? "1 image" : `${options.images} images` })
-        .check();
+      // The radio is visually hidden behind its numbered label: click what a person sees.
+      const radio = this.page.getByRole("radio", {
+        name: options.images === 1 ? "1 image" : `${options.images} images`,
+      });
+      await this.page.locator("label", { has: radio }).click();
+      await expect(radio).toBeChecked();
     }
     if (options.seed) {
       await this.page.getByRole("radio", { name: "Fixed" }).check();
