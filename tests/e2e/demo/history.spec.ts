@@ -68,7 +68,7 @@ test("history: search, favourite, reuse, share signed out, revoke", async ({ pag
 
   await page.goto(detailUrl);
   await page.getByRole("button", { name: "Create share link" }).click();
-  const shareUrl = await page.getByLabel("Share link").inputValue();
+  const shareUrl = await page.getByRole("textbox", { name: "Share link" }).inputValue();
   expect(shareUrl).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);
 
   const visitor = await browser.newContext();
@@ -100,4 +100,42 @@ test("history: search, favourite, reuse, share signed out, revoke", async ({ pag
   } finally {
     await visitor.close();
   }
+});
+
+test("history: bulk favourite, zip download and delete", async ({ page, signIn }) => {
+  await signIn();
+  const tag = randomBytes(3).toString("hex");
+  await generate(page, `An owl at night ${tag}`);
+  await generate(page, `A heron at dawn ${tag}`);
+
+  const history = new HistoryPage(page);
+  await page.goto("/history");
+  await expect(async () => {
+    await page.reload();
+    await expect(history.cards().getByText("Completed", { exact: true })).toHaveCount(2);
+  }).toPass({ timeout: 30_000 });
+
+  await page.getByLabel("Select all shown").check();
+  const toolbar = page.getByRole("toolbar", { name: "Selected generations" });
+  await expect(toolbar).toContainText("2 selected");
+  await toolbar.getByRole("button", { name: "Favourite", exact: true }).click();
+  await expect(history.cards().getByRole("img", { name: "Favourite" })).toHaveCount(2);
+
+  const downloading = page.waitForEvent("download");
+  await toolbar.getByRole("link", { name: "Download zip" }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^atelier-\d{4}-\d{2}-\d{2}\.zip$/);
+  const zipPath = await download.path();
+  expect(zipPath).toBeTruthy();
+
+  await history.cards().filter({ hasText: "An owl at night" }).getByRole("checkbox").uncheck();
+  await expect(toolbar).toContainText("1 selected");
+  await toolbar.getByRole("button", { name: "Delete" }).click();
+  const dialog = page.getByRole("dialog", { name: "Delete 1 generation?" });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole("button", { name: "Delete" }).click();
+  await expect(history.cards()).toHaveCount(1);
+  await expect(history.cards().first()).toContainText("An owl at night");
+  await page.reload();
+  await expect(history.cards()).toHaveCount(1);
 });

@@ -121,7 +121,7 @@ export function SharePanel({ generationId, links, now }: { generationId: string;
         </p>
       )}
       {links.length > 0 && (
-        <ul aria-label="Share links" className="flex flex-col divide-y divide-stone-200 dark:divide-stone-800">
+        <ul aria-label="Links made so far" className="flex flex-col divide-y divide-stone-200 dark:divide-stone-800">
           {links.map((link) => {
             const live = !link.revokedAt && !(link.expiresAt && link.expiresAt.getTime() <= now);
             return (
