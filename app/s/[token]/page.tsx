@@ -85,7 +85,7 @@ export default async function SharedGenerationPage({ params }: Props) {
             )}
           </p>
         </div>
-        <ul aria-label="Images" className="grid gap-4 md:grid-cols-2">
+        <ul aria-label="Images" className={`grid gap-4 ${shared.images.length > 1 ? "md:grid-cols-2" : "max-w-3xl"}`}>
           {shared.images.map((image) => (
             <li key={image.index}>
               {/* biome-ignore lint/performance/noImgElement: served by the token-checked share route */}

@@ -79,7 +79,10 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
       />
 
       {generation.images.length > 0 ? (
-        <ul aria-label="Images" className="grid gap-4 md:grid-cols-2">
+        <ul
+          aria-label="Images"
+          className={`grid gap-4 ${generation.images.length > 1 ? "md:grid-cols-2" : "max-w-3xl"}`}
+        >
           {generation.images.map((image) => (
             <li key={image.id}>
               <figure className="flex flex-col gap-2">
