@@ -80,9 +80,7 @@ async function until(condition: () => Promise<boolean> | boolean, timeoutMs: num
   }
 }
 
-// Two processes on the embedded server would share its single session (and it garbles concurrent
-// connections, see TEAM-NOTES): this test needs the real server (TEST_DATABASE_URL).
-describe.skipIf(!testDb.realPostgres)("a worker killed mid-call (real PostgreSQL only)", () => {
+describe("a worker killed mid-call", () => {
   it("leaves a generation that another worker completes, charged once", async () => {
     const user = await createUser(db, { credits: 100 });
     const first = await startWorker();

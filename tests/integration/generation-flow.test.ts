@@ -19,15 +19,8 @@ import {
 // stored -> credits settled. Upstream failure classes are in generation-upstream.test.ts.
 
 const testDb = await openTestDb({ max: 20 });
-const { db, realPostgres } = testDb;
+const { db } = testDb;
 
-/** Runs tasks at once on the real server; one by one on the embedded one, which garbles concurrent connections (see TEAM-NOTES). */
-async function together<T>(tasks: (() => Promise<T>)[]): Promise<T[]> {
-  if (realPostgres) return Promise.all(tasks.map((t) => t()));
-  const out: T[] = [];
-  for (const t of tasks) out.push(await t());
-  return out;
-}
 openTestJobs(testDb, { attemptSeconds: 30 });
 
 const input = (extra: Record<string, unknown> = {}) => ({
@@ -111,8 +104,8 @@ describe("submitting a generation", () => {
   it("creates one generation for a double click or a retried submit (same key)", async () => {
     const user = await createUser(db, { credits: 40 });
     const key = newKey();
-    const results = await together(
-      Array.from({ length: 6 }, () => () => submitGeneration({ userId: user.id, input: input(), idempotencyKey: key })),
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => submitGeneration({ userId: user.id, input: input(), idempotencyKey: key })),
     );
     const ids = new Set(results.map((r) => (r.ok ? r.generation.id : r.code)));
     expect(ids.size).toBe(1);
@@ -190,10 +183,9 @@ describe("running a generation", () => {
   it("runs queued generations through the durable queue and keeps the images", async () => {
     await startGenerationWorkers({ concurrency: 2 });
     const user = await createUser(db, { credits: 40 });
-    const results = await together(
-      [1, 3].map(
-        (n) => () =>
-          submitGeneration({ userId: user.id, input: input({ num_images: n, seed: "" }), idempotencyKey: newKey() }),
+    const results = await Promise.all(
+      [1, 3].map((n) =>
+        submitGeneration({ userId: user.id, input: input({ num_images: n, seed: "" }), idempotencyKey: newKey() }),
       ),
     );
     const ids = results.map((r) => {
