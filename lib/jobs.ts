@@ -119,6 +119,18 @@ async function enqueueWith(boss: PgBoss, tx: Tx, generationId: string): Promise<
   return id;
 }
 
+/**
+ * Queues another run of a generation for later (its lease is held by a run that may have died).
+ * A run that finds the generation settled by then does nothing, so a spare job is harmless.
+ */
+export async function enqueueGenerationAt(generationId: string, startAfter: Date): Promise<void> {
+  const boss = await jobs();
+  await boss.send(QUEUES.generate, { generationId } satisfies GenerateJob, {
+    ...generateRetryOptions(runtime().config),
+    startAfter,
+  });
+}
+
 /** Registers a worker id so that a send in this process can wake it at once instead of at the next poll. */
 export function trackWorker(id: string): void {
   runtime().workerIds.push(id);

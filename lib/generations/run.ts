@@ -37,10 +37,13 @@ export type RunResult =
   /** This run lost its lease (another run took over) before it could settle; its files were removed. */
   | { kind: "superseded" };
 
-/** The generation is being worked on by a live run; the job is retried after a pause. */
+/** Another run holds the generation's lease until `leaseEndsAt`; try again then, not before. */
 export class LeaseHeldError extends Error {
-  constructor(generationId: string) {
-    super(`generation ${generationId} is held by another run`);
+  constructor(
+    readonly generationId: string,
+    readonly leaseEndsAt: Date,
+  ) {
+    super(`generation ${generationId} is held by another run until ${leaseEndsAt.toISOString()}`);
     this.name = "LeaseHeldError";
   }
 }
@@ -67,11 +70,12 @@ export async function runGeneration(database: Db, generationId: string, options:
   if (!claimed) {
     const row = await database.generation.findUnique({
       where: { id: generationId },
-      select: { status: true, deadlineAt: true },
+      select: { status: true, deadlineAt: true, startedAt: true },
     });
     if (!row || row.status === "COMPLETED" || row.status === "FAILED") return { kind: "already_settled" };
     if (row.deadlineAt.getTime() <= Date.now()) return settleOrAlready(database, generationId, null, deadlineOutcome());
-    throw new LeaseHeldError(generationId);
+    const leaseEnd = (row.startedAt?.getTime() ?? Date.now()) + options.attemptSeconds * 1000;
+    throw new LeaseHeldError(generationId, new Date(Math.min(leaseEnd, row.deadlineAt.getTime()) + 1000));
   }
 
   const attempt = claimed.attempts;

@@ -1,9 +1,9 @@
 import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { db } from "@/lib/db";
-import { runGeneration } from "@/lib/generations/run";
+import { LeaseHeldError, runGeneration } from "@/lib/generations/run";
 import { sweepExpiredGenerations } from "@/lib/generations/sweep";
-import { jobs, jobsConfig, QUEUES, trackWorker } from "@/lib/jobs";
+import { enqueueGenerationAt, jobs, jobsConfig, QUEUES, trackWorker } from "@/lib/jobs";
 
 // Registers this process as a generation worker: `concurrency` pollers of the generate queue
 // (pg-boss 10 runs one job per poller), the sweeper on a one-minute schedule shared by every
@@ -38,8 +38,15 @@ async function handle(job: PgBoss.JobWithMetadata<unknown>, attemptSeconds: numb
     console.error(`[generation] job ${job.id} has no generation id`, job.data);
     return;
   }
-  await runGeneration(db(), data.data.generationId, {
-    attemptSeconds,
-    lastAttempt: job.retryCount >= job.retryLimit,
-  });
+  try {
+    await runGeneration(db(), data.data.generationId, {
+      attemptSeconds,
+      lastAttempt: job.retryCount >= job.retryLimit,
+    });
+  } catch (error) {
+    // Retrying at once would only find the lease held again and use up the job's retries:
+    // come back when it ends instead (if its run is alive it will have settled by then).
+    if (!(error instanceof LeaseHeldError)) throw error;
+    await enqueueGenerationAt(error.generationId, error.leaseEndsAt);
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runGeneration } from "../../lib/generations/run";
+import { LeaseHeldError, runGeneration } from "../../lib/generations/run";
 import { submitGeneration } from "../../lib/generations/submit";
 import { sweepExpiredGenerations } from "../../lib/generations/sweep";
 import { startGenerationWorkers } from "../../lib/generations/worker";
@@ -148,6 +148,56 @@ describe("running a generation", () => {
       ["SETTLE", 0],
     ]);
     expect(await balanceOf(db, user.id)).toBe(32);
+    await expectLedgerBalanced(db);
+  });
+
+  it("tells a run that finds a live lease when that lease ends", async () => {
+    const user = await createUser(db, { credits: 40 });
+    const submitted = await submitGeneration({ userId: user.id, input: input(), idempotencyKey: newKey() });
+    if (!submitted.ok) throw new Error(submitted.message);
+    const id = submitted.generation.id;
+    const startedAt = new Date();
+    await db.generation.update({ where: { id }, data: { status: "RUNNING", attempts: 1, startedAt } });
+    const attempt = runGeneration(db, id, { attemptSeconds: 30, lastAttempt: false, source: createDemoSource() });
+    await expect(attempt).rejects.toBeInstanceOf(LeaseHeldError);
+    const error = await attempt.catch((e: unknown) => e);
+    if (!(error instanceof LeaseHeldError)) throw new Error("expected LeaseHeldError");
+    expect(error.leaseEndsAt.getTime() - startedAt.getTime()).toBeGreaterThanOrEqual(30_000);
+    expect(await db.generation.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "RUNNING", attempts: 1 });
+  });
+
+  it("gives an unexpected failure back to the queue, and refunds it on the last attempt", async () => {
+    const user = await createUser(db, { credits: 40 });
+    const submitted = await submitGeneration({ userId: user.id, input: input(), idempotencyKey: newKey() });
+    if (!submitted.ok) throw new Error(submitted.message);
+    const id = submitted.generation.id;
+    const brokenStore = {
+      put: async () => {
+        throw new Error("disk full");
+      },
+      get: async () => null,
+      delete: async () => {},
+    };
+    const source = createDemoSource({ durationMs: 0 });
+    await expect(
+      runGeneration(db, id, { attemptSeconds: 30, lastAttempt: false, source, store: brokenStore }),
+    ).rejects.toThrow(/disk full/);
+    // Released at once: the retry need not wait for the lease to run out.
+    expect(await db.generation.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "QUEUED", attempts: 1 });
+    expect(await balanceOf(db, user.id)).toBe(32);
+
+    const last = await runGeneration(db, id, { attemptSeconds: 30, lastAttempt: true, source, store: brokenStore });
+    expect(last).toMatchObject({ kind: "settled", settle: { status: "FAILED", refundedCredits: 8 } });
+    expect(await db.generation.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: "FAILED",
+      errorCode: "internal",
+      attempts: 2,
+    });
+    expect(await movementsOf(db, id)).toEqual([
+      ["RESERVE", -8],
+      ["REFUND", 8],
+    ]);
+    expect(await balanceOf(db, user.id)).toBe(40);
     await expectLedgerBalanced(db);
   });
 
