@@ -272,7 +272,8 @@ async function writeReport({
 
 <!-- Written by \`npm run bench:history\` (scripts/bench-history.ts); rerun it rather than editing by hand. -->
 
-Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${os.cpus().length} cores, PostgreSQL ${pgVersion} on
+Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${os.cpus().length} cores (load average
+${os.loadavg()[0]?.toFixed(1)} when the report was written: other work shared the machine), PostgreSQL ${pgVersion} on
 127.0.0.1, ${total.toLocaleString()} generations in total, ${heavy.toLocaleString()} of them for the measured user (each
 completed one with an image row), \`ANALYZE\`d. Each line is the wall time of the real query function
 (\`listGenerations\` in lib/history/queries.ts, through Prisma and its pg adapter: SQL, network round trip and
@@ -293,10 +294,13 @@ to ${SEARCH_WINDOW.toLocaleString()} of the user's rows in index order and stops
 often are answered there whatever the planner estimates (its estimates for prefix and multi-word
 tsqueries are poor); rarer words fall back to the GIN index, where they are cheap.
 
-Known limit: a word that many other users use but this user never does falls back to the GIN
-index and reads its whole posting list (all users share one GIN index): tens to a few hundred
-milliseconds at 1,000,000 rows. A per-user GIN index (btree_gin on ("userId", "promptSearch"))
-would remove it, at the cost of an extension the embedded PostgreSQL would have to load.
+Slowest case: a word many other users use but this user never does ("everyone" above). The window
+finds nothing; PostgreSQL then estimates the word as common and walks this user's rows in index
+order expecting an early stop, which never comes, so the cost grows with the user's row count
+(about 0.3 µs a row: some 30 ms of execution at 100,000). Reading the GIN index instead would be
+worse (its posting list holds every user's rows). A per-user GIN index (btree_gin on
+("userId", "promptSearch")) would make it cheap, at the cost of an extension the embedded
+PostgreSQL would have to load.
 
 Plans (\`EXPLAIN (ANALYZE, BUFFERS)\`) of a few of them:
 
