@@ -221,6 +221,15 @@ export async function listGenerations({
   return { items, nextCursor };
 }
 
+/** The current state of some of this user's generations (the grid refreshes those in flight). */
+export async function getHistoryItems({ userId, ids }: { userId: string; ids: string[] }): Promise<HistoryItem[]> {
+  if (ids.length === 0) return [];
+  const rows = await db().$queryRaw<Row[]>(
+    historyPageQuery({ userId, filters: {}, cursor: null, take: ids.length, selection: { kind: "ids", ids } }),
+  );
+  return rows.map(toItem);
+}
+
 function toItem(row: Row): HistoryItem {
   const { coverId, coverIndex, coverPlaceholder, coverWidth, coverHeight, ...rest } = row;
   const cover =

@@ -30,6 +30,8 @@ export const favoriteInput = z.object({ ids: idList(MAX_BULK), favorite: z.boole
 
 export const deleteInput = z.object({ ids: idList(MAX_BULK) });
 
+export const refreshInput = z.object({ ids: idList(MAX_BULK) });
+
 export const zipInput = z.object({ ids: idList(MAX_ZIP_GENERATIONS) });
 
 export const SHARE_EXPIRY_OPTIONS = ["never", "1d", "7d", "30d"] as const;

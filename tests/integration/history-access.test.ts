@@ -60,6 +60,10 @@ describe("user B cannot reach user A's generations", () => {
     const cursor = encodeCursor({ createdAt: new Date(aliceGen.createdAt.getTime() + 1), id: aliceGen.id });
     const page = await actions.loadHistoryPage({ filters: {}, cursor });
     expect(page.ok && page.data.items.every((g) => g.id === bobGen.id)).toBe(true);
+    expect(await actions.refreshHistoryItems({ ids: [aliceGen.id, aliceRunning.id, bobGen.id] })).toMatchObject({
+      ok: true,
+      data: [{ id: bobGen.id }],
+    });
     expect(await actions.loadHistoryPage({ filters: {}, cursor: "tampered-cursor" })).toMatchObject({
       ok: false,
       error: { code: "invalid_cursor" },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { decodeCursor, encodeCursor } from "../../lib/history/cursor";
 import type { HistoryFilters } from "../../lib/history/filters";
-import { getGeneration, type HistoryItem, listGenerations } from "../../lib/history/queries";
+import { getGeneration, getHistoryItems, type HistoryItem, listGenerations } from "../../lib/history/queries";
 import { createUser, openTestDb } from "../support/db";
 import { insertGeneration, insertImages } from "../support/history";
 
@@ -234,6 +234,21 @@ describe("history filters", () => {
     const pages = await walk(user.id, { favorites: true }, 4);
     expect(pages.map((p) => p.length)).toEqual([4, 4, 2]);
     expect(pages.flat().every((g) => g.favorite)).toBe(true);
+  });
+});
+
+describe("refreshing generations in flight", () => {
+  it("returns the current state of the given ids, the caller's only", async () => {
+    const user = await createUser(db);
+    const other = await createUser(db);
+    const running = await insertGeneration(db, user.id, { status: "RUNNING" });
+    const theirs = await insertGeneration(db, other.id, { status: "RUNNING" });
+    await db.generation.update({ where: { id: running.id }, data: { status: "COMPLETED" } });
+    await insertImages(db, running, 1);
+    const items = await getHistoryItems({ userId: user.id, ids: [running.id, theirs.id] });
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ id: running.id, status: "COMPLETED", imageCount: 1 });
+    expect(await getHistoryItems({ userId: user.id, ids: [] })).toEqual([]);
   });
 });
 

@@ -3,13 +3,14 @@
 import { fail, ok, userAction } from "@/lib/action";
 import { deleteGenerations, setFavorite } from "@/lib/history/commands";
 import { decodeCursor } from "@/lib/history/cursor";
-import { listGenerations } from "@/lib/history/queries";
+import { getHistoryItems, listGenerations } from "@/lib/history/queries";
 import { rerunGeneration } from "@/lib/history/rerun";
 import {
   createShareInput,
   deleteInput,
   favoriteInput,
   loadPageInput,
+  refreshInput,
   rerunInput,
   revokeShareInput,
 } from "@/lib/history/schemas";
@@ -23,6 +24,10 @@ export const loadHistoryPage = userAction(loadPageInput, async ({ filters, curso
   if (!position) return fail("invalid_cursor", "That page link is no longer valid. Reload the history.");
   return ok(await listGenerations({ userId: user.id, filters, cursor: position }));
 });
+
+export const refreshHistoryItems = userAction(refreshInput, async ({ ids }, user) =>
+  ok(await getHistoryItems({ userId: user.id, ids })),
+);
 
 export const setFavoriteAction = userAction(favoriteInput, async ({ ids, favorite }, user) => {
   const { updated } = await setFavorite({ userId: user.id, ids, favorite });

@@ -6,7 +6,7 @@ import { buttonClass } from "@/components/ui/button";
 import { type HistoryFilters, historySearch } from "@/lib/history/filters";
 import type { HistoryItem, HistoryPage } from "@/lib/history/queries";
 import { MAX_BULK, MAX_ZIP_GENERATIONS } from "@/lib/history/schemas";
-import { deleteGenerationsAction, loadHistoryPage, setFavoriteAction } from "../actions";
+import { deleteGenerationsAction, loadHistoryPage, refreshHistoryItems, setFavoriteAction } from "../actions";
 import { ConfirmDialog } from "./confirm-dialog";
 import { GenerationCard } from "./generation-card";
 
@@ -64,6 +64,23 @@ export function HistoryGrid({ initial, filters }: { initial: HistoryPage; filter
     observer.observe(target);
     return () => observer.disconnect();
   }, [loadMore, nextCursor, loadError]);
+
+  // Generations still queued or running are re-read every few seconds until they finish.
+  const inFlight = items
+    .filter((i) => i.status === "QUEUED" || i.status === "RUNNING")
+    .map((i) => i.id)
+    .slice(0, MAX_BULK)
+    .join(",");
+  useEffect(() => {
+    if (!inFlight) return;
+    const timer = window.setInterval(async () => {
+      const result = await refreshHistoryItems({ ids: inFlight.split(",") }).catch(() => null);
+      if (!result?.ok) return;
+      const fresh = new Map(result.data.map((i) => [i.id, i]));
+      setItems((current) => current.map((i) => fresh.get(i.id) ?? i));
+    }, 3000);
+    return () => window.clearInterval(timer);
+  }, [inFlight]);
 
   const select = useCallback((id: string, on: boolean) => {
     setSelected((current) => {
