@@ -34,7 +34,7 @@ export type RunResult =
   | { kind: "settled"; settle: Extract<SettleResult, { settled: true }> }
   /** Already completed or refunded by another run or the sweeper: nothing to do. */
   | { kind: "already_settled" }
-  /** This run lost its lease (another run took over) before it could settle; its files were removed. */
+  /** This run lost its lease (another run took over) before it could settle; the newer run owns the files. */
   | { kind: "superseded" };
 
 /** Another run holds the generation's lease until `leaseEndsAt`; try again then, not before. */
@@ -245,9 +245,14 @@ async function settleOrSuperseded(
 ): Promise<RunResult> {
   const result = await settleGeneration(database, { generationId: g.id, attempt: g.attempts, outcome });
   if (result.settled) return { kind: "settled", settle: result };
-  if (store) await removeUnreferenced(database, g.id, written, store);
   const row = await database.generation.findUnique({ where: { id: g.id }, select: { status: true } });
-  return row?.status === "COMPLETED" || row?.status === "FAILED" ? { kind: "already_settled" } : { kind: "superseded" };
+  if (row?.status === "COMPLETED" || row?.status === "FAILED") {
+    // Settled by someone else: its Image rows are final, so anything else this run wrote is an orphan.
+    if (store) await removeUnreferenced(database, g.id, written, store);
+    return { kind: "already_settled" };
+  }
+  // A newer run holds the generation and writes the same keys: deleting now could remove its files.
+  return { kind: "superseded" };
 }
 
 async function settleOrAlready(

@@ -201,6 +201,28 @@ describe("running a generation", () => {
     await expectLedgerBalanced(db);
   });
 
+  it("lets a run that lost its lease mid-call settle nothing, leaving the generation to the newer run", async () => {
+    const user = await createUser(db, { credits: 40 });
+    const submitted = await submitGeneration({ userId: user.id, input: input(), idempotencyKey: newKey() });
+    if (!submitted.ok) throw new Error(submitted.message);
+    const id = submitted.generation.id;
+    const demo = createDemoSource({ durationMs: 0 });
+    const slowAndOverTaken = {
+      kind: "DEMO" as const,
+      async generate(...args: Parameters<typeof demo.generate>) {
+        // While this run waits on the upstream, its lease runs out and another run claims it.
+        await db.generation.update({ where: { id }, data: { attempts: { increment: 1 }, startedAt: new Date() } });
+        return demo.generate(...args);
+      },
+    };
+    const result = await runGeneration(db, id, { attemptSeconds: 30, lastAttempt: false, source: slowAndOverTaken });
+    expect(result).toEqual({ kind: "superseded" });
+    expect(await db.generation.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "RUNNING", attempts: 2 });
+    expect(await db.image.count({ where: { generationId: id } })).toBe(0);
+    expect(await movementsOf(db, id)).toEqual([["RESERVE", -8]]);
+    await expectLedgerBalanced(db);
+  });
+
   it("refunds past the deadline exactly once, even against a late run", async () => {
     const user = await createUser(db, { credits: 40 });
     const submitted = await submitGeneration({ userId: user.id, input: input(), idempotencyKey: newKey() });
