@@ -2,20 +2,9 @@
 
 import { useEffect, useRef, useState } from "react";
 import { CopyButton } from "@/components/studio/copy-button";
+import { DemoBadge } from "@/components/studio/demo-badge";
 import { buttonClass } from "@/components/ui/button";
 import { type GenerationSettings, type GenerationView, type ImageView, isPending } from "@/lib/generations/view";
-
-/** "Demo" wherever a demo-source image appears: it was drawn locally, not by the model. */
-export function DemoBadge() {
-  return (
-    <span
-      title="Made by the local demo image source, not by the AI model"
-      className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-semibold text-amber-900 dark:bg-amber-900/60 dark:text-amber-100"
-    >
-      Demo
-    </span>
-  );
-}
 
 function Elapsed({ since, until }: { since: string; until: string | null }) {
   const start = Date.parse(since);

@@ -3,6 +3,7 @@
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState, useTransition } from "react";
 import { generateAction } from "@/app/(studio)/studio/actions";
 import { CopyButton } from "@/components/studio/copy-button";
+import { DemoBadge } from "@/components/studio/demo-badge";
 import { SizePicker, type SizeValue } from "@/components/studio/size-picker";
 import type { StudioModel } from "@/components/studio/studio";
 import { buttonClass } from "@/components/ui/button";
@@ -59,12 +60,14 @@ const isMac = () => typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(n
 
 export function GenerationForm({
   model,
+  demo,
   balance,
   spendingLocked,
   preset,
   onSubmitted,
 }: {
   model: StudioModel;
+  demo: boolean;
   balance: number;
   spendingLocked: boolean;
   preset: FormPreset | null;
@@ -155,6 +158,15 @@ export function GenerationForm({
       className="flex flex-col gap-5 rounded-2xl border border-stone-200 bg-white p-4 shadow-sm sm:p-5 dark:border-stone-800 dark:bg-stone-900"
       noValidate
     >
+      {demo ? (
+        <p className="flex items-start gap-2 rounded-lg bg-amber-50 px-3 py-2 text-xs text-amber-900 dark:bg-amber-950/60 dark:text-amber-100">
+          <DemoBadge />
+          <span>
+            No AI model is connected to this studio: images come from the local demo source (abstract art that follows
+            your seed and size) and are labelled Demo.
+          </span>
+        </p>
+      ) : null}
       <div className="flex flex-col gap-1.5">
         <div className="flex items-baseline justify-between">
           <label htmlFor={ids.prompt} className="text-sm font-medium">

@@ -15,12 +15,15 @@ export type StudioModel = { id: string; label: string; creditsPerImage: number }
  */
 export function Studio({
   model,
+  demo,
   balance: initialBalance,
   spendingLocked,
   initialGenerations,
   initialSettings,
 }: {
   model: StudioModel;
+  /** No AI/ML API key: new generations come from the local demo source. */
+  demo: boolean;
   balance: number;
   spendingLocked: boolean;
   initialGenerations: GenerationView[];
@@ -79,6 +82,7 @@ export function Studio({
       <div ref={formRef} className="lg:sticky lg:top-4">
         <GenerationForm
           model={model}
+          demo={demo}
           balance={balance}
           spendingLocked={spendingLocked}
           preset={preset}

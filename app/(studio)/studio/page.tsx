@@ -4,6 +4,7 @@ import { getAccountSummary } from "@/lib/account";
 import { requireUser } from "@/lib/auth/require-user";
 import { generationSettings, recentGenerations } from "@/lib/generations/queries";
 import { DEFAULT_MODEL_ID, findModel } from "@/lib/models";
+import { defaultSourceKind } from "@/lib/upstream/source";
 
 export const metadata: Metadata = { title: "Studio" };
 
@@ -26,6 +27,7 @@ export default async function StudioPage({ searchParams }: { searchParams: Promi
       <Studio
         key={reuseId ?? "new"}
         model={{ id: model.id, label: model.label, creditsPerImage: model.creditsPerImage }}
+        demo={defaultSourceKind() === "DEMO"}
         balance={account.creditBalance}
         spendingLocked={account.spendingLocked}
         initialGenerations={generations}
