@@ -92,6 +92,7 @@ export async function runGeneration(database: Db, generationId: string, options:
   const written: string[] = [];
   try {
     let result: SourceResult;
+    const callStarted = performance.now();
     try {
       const source = options.source ?? imageSourceFor(claimed.source);
       result = await source.generate(claimed.model, paramsOf(claimed), { signal: callSignal });
@@ -104,6 +105,7 @@ export async function runGeneration(database: Db, generationId: string, options:
         code: failure.code,
         message: failure.userMessage,
         providerRequestId: failure.details.requestId ?? null,
+        upstreamMs: Math.round(performance.now() - callStarted),
       });
     }
 

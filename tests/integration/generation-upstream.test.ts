@@ -116,6 +116,7 @@ describe("generation against the upstream", () => {
     const { g, balance, movements } = await generate(`${marker} a quiet street`);
     expect(g).toMatchObject({ status: "FAILED", errorCode: code, chargedCredits: 0, refundedCredits: 8 });
     expect(g.errorMessage).toMatch(message);
+    expect(g.upstreamMs).toBeGreaterThanOrEqual(0);
     expect(g.images).toHaveLength(0);
     expect(balance).toBe(100);
     expect(movements).toEqual([
