@@ -3,6 +3,7 @@ import { headers } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
+import { DemoBadge } from "@/components/studio/demo-badge";
 import { env } from "@/lib/env";
 import { resolveShareToken } from "@/lib/history/share";
 import { findModel } from "@/lib/models";
@@ -78,11 +79,7 @@ export default async function SharedGenerationPage({ params }: Props) {
           </blockquote>
           <p className="flex flex-wrap items-center gap-2 text-sm text-stone-600 dark:text-stone-400">
             {model} · {shared.width}×{shared.height}
-            {shared.source === "DEMO" && (
-              <span className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100">
-                Demo
-              </span>
-            )}
+            {shared.source === "DEMO" && <DemoBadge />}
           </p>
         </div>
         <ul aria-label="Images" className={`grid gap-4 ${shared.images.length > 1 ? "md:grid-cols-2" : "max-w-3xl"}`}>

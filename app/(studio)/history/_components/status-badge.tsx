@@ -31,14 +31,3 @@ export function StatusBadge({ status, refundedCredits }: { status: GenerationSta
     </span>
   );
 }
-
-export function DemoBadge() {
-  return (
-    <span
-      className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900 dark:bg-amber-900 dark:text-amber-100"
-      title="Made by the local demo image source, not the real model"
-    >
-      Demo
-    </span>
-  );
-}
