@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { generationSettings, generationViews, recentGenerations } from "../../lib/generations/queries";
 import { LeaseHeldError, runGeneration } from "../../lib/generations/run";
 import { submitGeneration } from "../../lib/generations/submit";
 import { sweepExpiredGenerations } from "../../lib/generations/sweep";
@@ -282,5 +283,42 @@ describe("running a generation", () => {
     }
     expect(await balanceOf(db, user.id)).toBe(24);
     await expectLedgerBalanced(db);
+  });
+});
+
+describe("what the studio page reads", () => {
+  it("shows a user only their own generations, without storage keys, and their settings for reuse", async () => {
+    const owner = await createUser(db, { credits: 40 });
+    const other = await createUser(db, { credits: 40 });
+    const submitted = await submitGeneration({ userId: owner.id, input: input(), idempotencyKey: newKey() });
+    if (!submitted.ok) throw new Error(submitted.message);
+    const id = submitted.generation.id;
+    await runGeneration(db, id, {
+      attemptSeconds: 30,
+      lastAttempt: false,
+      source: createDemoSource({ durationMs: 0 }),
+    });
+
+    const [view] = await generationViews({ userId: owner.id, ids: [id] });
+    expect(view).toMatchObject({ id, status: "COMPLETED", source: "DEMO", chargedCredits: 8, seedUsed: "42" });
+    expect(view?.images).toHaveLength(2);
+    expect(view?.images[0]?.thumbUrl).toMatch(/^\/api\/images\/[a-z0-9]+\?variant=thumb$/);
+    expect(view?.images[0]?.downloadUrl).toMatch(/\?download=1$/);
+    const stored = await db.image.findMany({ where: { generationId: id } });
+    for (const image of stored) expect(JSON.stringify(view)).not.toContain(image.storageKey);
+    expect((await recentGenerations({ userId: owner.id })).map((g) => g.id)).toContain(id);
+
+    expect(await generationViews({ userId: other.id, ids: [id] })).toEqual([]);
+    expect(await recentGenerations({ userId: other.id })).toEqual([]);
+    expect(await generationSettings({ userId: other.id, generationId: id })).toBeNull();
+    expect(await generationSettings({ userId: owner.id, generationId: id })).toEqual({
+      prompt: "a lighthouse at dusk, oil on canvas",
+      sizePreset: "square",
+      width: 1024,
+      height: 1024,
+      numImages: 2,
+      seed: 42,
+      enableSafetyChecker: true,
+    });
   });
 });
