@@ -22,7 +22,9 @@ export function HistoryGrid({ initial, filters }: { initial: HistoryPage; filter
   const [loadError, setLoadError] = useState<string | null>(null);
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [busy, setBusy] = useState(false);
+  // What the last bulk action did (shown and announced), and what the last load added (announced only).
   const [notice, setNotice] = useState("");
+  const [loaded, setLoaded] = useState("");
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const loadingRef = useRef(false);
   const sentinel = useRef<HTMLDivElement>(null);
@@ -40,7 +42,7 @@ export function HistoryGrid({ initial, filters }: { initial: HistoryPage; filter
           return [...current, ...result.data.items.filter((i) => !seen.has(i.id))];
         });
         setNextCursor(result.data.nextCursor);
-        setNotice(`Loaded ${result.data.items.length} more.`);
+        setLoaded(`Loaded ${result.data.items.length} more.`);
       } else {
         setLoadError(result.error.message);
       }
@@ -194,14 +196,12 @@ export function HistoryGrid({ initial, filters }: { initial: HistoryPage; filter
           </>
         )}
       </div>
-      <p role="status" aria-live="polite" className="sr-only">
+      <p role="status" aria-live="polite" className="text-sm text-stone-700 dark:text-stone-300">
         {notice}
       </p>
-      {notice && !notice.startsWith("Loaded") && (
-        <p className="text-sm text-stone-700 dark:text-stone-300" aria-hidden>
-          {notice}
-        </p>
-      )}
+      <p role="status" aria-live="polite" className="sr-only">
+        {loaded}
+      </p>
       <ul aria-label="Generations" className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-4 xl:grid-cols-6">
         {items.map((item) => (
           <GenerationCard key={item.id} item={item} selected={selected.has(item.id)} onSelect={select} />
