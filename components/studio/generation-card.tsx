@@ -6,15 +6,20 @@ import { DemoBadge } from "@/components/studio/demo-badge";
 import { buttonClass } from "@/components/ui/button";
 import { type GenerationSettings, type GenerationView, type ImageView, isPending } from "@/lib/generations/view";
 
-function Elapsed({ since, until }: { since: string; until: string | null }) {
+/** Time since `since` (server time); `clockOffsetMs` turns this browser's clock into the server's. */
+function Elapsed({ since, until, clockOffsetMs }: { since: string; until: string | null; clockOffsetMs: number }) {
   const start = Date.parse(since);
-  const [now, setNow] = useState(() => Date.now());
+  // Null until mounted: the server's render and the first client render must agree (hydration).
+  const [now, setNow] = useState<number | null>(null);
   useEffect(() => {
     if (until) return;
-    const timer = setInterval(() => setNow(Date.now()), 100);
+    const tick = () => setNow(Date.now() + clockOffsetMs);
+    tick();
+    const timer = setInterval(tick, 100);
     return () => clearInterval(timer);
-  }, [until]);
+  }, [until, clockOffsetMs]);
   const end = until ? Date.parse(until) : now;
+  if (end === null) return <span className="tabular-nums">…</span>;
   const seconds = Math.max(0, (end - start) / 1000);
   return (
     <span className="tabular-nums">
@@ -32,9 +37,11 @@ const STATUS_LABEL: Record<GenerationView["status"], string> = {
 
 export function GenerationCard({
   generation: g,
+  clockOffsetMs,
   onReuse,
 }: {
   generation: GenerationView;
+  clockOffsetMs: number;
   onReuse: (settings: GenerationSettings) => void;
 }) {
   const pending = isPending(g);
@@ -60,7 +67,7 @@ export function GenerationCard({
           {STATUS_LABEL[g.status]}
         </span>
         {g.source === "DEMO" ? <DemoBadge /> : null}
-        <Elapsed since={g.createdAt} until={pending ? null : g.completedAt} />
+        <Elapsed since={g.createdAt} until={pending ? null : g.completedAt} clockOffsetMs={clockOffsetMs} />
         <span aria-hidden="true">·</span>
         <span>
           {g.settings.numImages} × {size}

@@ -20,6 +20,7 @@ export function Studio({
   spendingLocked,
   initialGenerations,
   initialSettings,
+  serverNow,
 }: {
   model: StudioModel;
   /** No AI/ML API key: new generations come from the local demo source. */
@@ -28,6 +29,8 @@ export function Studio({
   spendingLocked: boolean;
   initialGenerations: GenerationView[];
   initialSettings: GenerationSettings | null;
+  /** The server's clock when it rendered the page: elapsed times are counted on the server's clock. */
+  serverNow: number;
 }) {
   const router = useRouter();
   const [generations, setGenerations] = useState(initialGenerations);
@@ -37,6 +40,8 @@ export function Studio({
   );
   const [announcement, setAnnouncement] = useState("");
   const formRef = useRef<HTMLDivElement>(null);
+  // Measured once; the few hundred ms between render and hydration do not matter for a seconds counter.
+  const [clockOffsetMs] = useState(() => serverNow - Date.now());
 
   const onSettled = useCallback(
     (settled: GenerationView[]) => {
@@ -104,7 +109,7 @@ export function Studio({
           <ul className="grid gap-4 xl:grid-cols-2">
             {generations.map((g) => (
               <li key={g.id}>
-                <GenerationCard generation={g} onReuse={reuse} />
+                <GenerationCard generation={g} clockOffsetMs={clockOffsetMs} onReuse={reuse} />
               </li>
             ))}
           </ul>

@@ -32,6 +32,7 @@ export default async function StudioPage({ searchParams }: { searchParams: Promi
         spendingLocked={account.spendingLocked}
         initialGenerations={generations}
         initialSettings={reused}
+        serverNow={Date.now()}
       />
     </section>
   );
