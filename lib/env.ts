@@ -132,3 +132,6 @@ export function outboxEnabled(e: Env = env()): boolean {
 export function stripeConfigured(e: Env = env()): boolean {
   return Boolean(e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET);
 }
+
+/** Every variable the studio reads (all documented in .env.example). */
+export const ENV_KEYS: readonly string[] = Object.keys(schema.shape);
