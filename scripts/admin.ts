@@ -1,10 +1,10 @@
 // `npm run admin -- <command>`: an operator's view of and changes to credit balances.
 // Every change goes through the ledger with a reason the user sees on their billing page.
-import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { adjustCredits, describeUser, grantCredits, OperatorError } from "../lib/credits/operator";
 import { createDb, type Db } from "../lib/db";
+import { operatorDatabaseUrl } from "./cli-database";
 
 export const USAGE = `Usage: npm run admin -- <command> [options]
 
@@ -106,13 +106,7 @@ export async function runAdmin(argv: string[], database: Db, io: Io): Promise<nu
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  if (existsSync(".env")) process.loadEnvFile(".env");
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    console.error("✖ DATABASE_URL is not set: point it at the studio's database.");
-    process.exit(1);
-  }
-  const database = createDb(url, { max: 2 });
+  const database = createDb(operatorDatabaseUrl(), { max: 2 });
   const code = await runAdmin(process.argv.slice(2), database, { out: console.log, err: console.error }).catch(
     (error: unknown) => {
       console.error("✖ admin command failed:", error instanceof Error ? error.message : error);

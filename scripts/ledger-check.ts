@@ -1,9 +1,9 @@
 // `npm run ledger:check`: every user's balance must equal the sum of their ledger movements.
 // Exits 1 and lists the users where it does not.
-import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { findLedgerMismatches } from "../lib/credits/ledger";
 import { createDb, type Db } from "../lib/db";
+import { operatorDatabaseUrl } from "./cli-database";
 
 export async function runLedgerCheck(database: Db, io: { out: (line: string) => void }): Promise<number> {
   const mismatches = await findLedgerMismatches(database);
@@ -20,13 +20,7 @@ export async function runLedgerCheck(database: Db, io: { out: (line: string) => 
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  if (existsSync(".env")) process.loadEnvFile(".env");
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    console.error("✖ DATABASE_URL is not set: point it at the studio's database.");
-    process.exit(1);
-  }
-  const database = createDb(url, { max: 2 });
+  const database = createDb(operatorDatabaseUrl(), { max: 2 });
   const code = await runLedgerCheck(database, { out: console.log }).catch((error: unknown) => {
     console.error("✖ ledger check failed:", error instanceof Error ? error.message : error);
     return 1;

@@ -1,4 +1,4 @@
-import { expect, latestMailTo, magicLinkIn, newEmail, SignInPage, test } from "./support/fixtures";
+import { continueWithOidc, expect, latestMailTo, magicLinkIn, newEmail, SignInPage, test } from "./support/fixtures";
 
 test.describe("signing in and out", () => {
   test("a magic link signs a new user in, shows their email and welcome credits, and signing out ends the session", async ({
@@ -48,12 +48,7 @@ test.describe("signing in and out", () => {
   test("an OpenID Connect provider signs a user in", async ({ page }) => {
     const email = newEmail("oidc");
     await page.goto("/signin?callbackUrl=%2Fhistory");
-    await page.getByRole("button", { name: "Continue with Local OpenID" }).click();
-    // oidc-provider's development login and consent screens.
-    await page.locator('input[name="login"]').fill(email);
-    await page.locator('input[name="password"]').fill("anything");
-    await page.getByRole("button", { name: /sign-in/i }).click();
-    await page.getByRole("button", { name: /continue/i }).click();
+    await continueWithOidc(page, email);
     await expect(page).toHaveURL(/\/history$/);
     await expect(page.getByTestId("user-email")).toHaveText(email);
   });
@@ -68,11 +63,7 @@ test("an OpenID sign-in with the email of an existing account is not linked to i
   const other = await browser.newContext();
   const visitor = await other.newPage();
   await visitor.goto("/signin");
-  await visitor.getByRole("button", { name: "Continue with Local OpenID" }).click();
-  await visitor.locator('input[name="login"]').fill(email);
-  await visitor.locator('input[name="password"]').fill("anything");
-  await visitor.getByRole("button", { name: /sign-in/i }).click();
-  await visitor.getByRole("button", { name: /continue/i }).click();
+  await continueWithOidc(visitor, email);
   await expect(visitor).toHaveURL(/\/signin\?error=OAuthAccountNotLinked/);
   await expect(visitor.getByRole("alert").filter({ hasText: "already belongs to an account" })).toBeVisible();
   await other.close();

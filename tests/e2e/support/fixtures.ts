@@ -48,6 +48,15 @@ export async function signInByEmail(page: Page, options: { email?: string; start
   return email;
 }
 
+/** Goes through the local OpenID provider's development login and consent screens as `email`. */
+export async function continueWithOidc(page: Page, email: string): Promise<void> {
+  await page.getByRole("button", { name: "Continue with Local OpenID" }).click();
+  await page.locator('input[name="login"]').fill(email);
+  await page.locator('input[name="password"]').fill("anything");
+  await page.getByRole("button", { name: /sign-in/i }).click();
+  await page.getByRole("button", { name: /continue/i }).click();
+}
+
 export const test = base.extend<{ signIn: (options?: { email?: string; startAt?: string }) => Promise<string> }>({
   signIn: async ({ page }, use) => {
     await use((options) => signInByEmail(page, options));

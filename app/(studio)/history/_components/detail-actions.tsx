@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
+import { ActionFeedback } from "@/app/(studio)/history/_components/action-feedback";
 import { buttonClass } from "@/components/ui/button";
 import { deleteGenerationsAction, rerunAction, setFavoriteAction } from "../actions";
 import { ConfirmDialog } from "./confirm-dialog";
@@ -116,14 +117,7 @@ export function DetailActions({
           </button>
         )}
       </div>
-      <p role="status" aria-live="polite" className="min-h-5 text-sm text-stone-600 dark:text-stone-400">
-        {message}
-      </p>
-      {error && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-300">
-          {error}
-        </p>
-      )}
+      <ActionFeedback message={message} error={error} />
       <ConfirmDialog
         open={confirming}
         title="Delete this generation?"

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
+import { ActionFeedback } from "@/app/(studio)/history/_components/action-feedback";
 import { buttonClass } from "@/components/ui/button";
 import { SHARE_EXPIRY_LABELS, SHARE_EXPIRY_OPTIONS, type ShareExpiry } from "@/lib/history/schemas";
 import { createShareLinkAction, revokeShareLinkAction } from "../actions";
@@ -112,14 +113,7 @@ export function SharePanel({ generationId, links, now }: { generationId: string;
           </button>
         </div>
       )}
-      <p role="status" aria-live="polite" className="min-h-5 text-sm text-stone-600 dark:text-stone-400">
-        {message}
-      </p>
-      {error && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-300">
-          {error}
-        </p>
-      )}
+      <ActionFeedback message={message} error={error} />
       {links.length > 0 && (
         <ul aria-label="Links made so far" className="flex flex-col divide-y divide-stone-200 dark:divide-stone-800">
           {links.map((link) => {
