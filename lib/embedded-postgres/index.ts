@@ -51,12 +51,12 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
   if (!memory) mkdirSync(path.dirname(dataDir), { recursive: true });
   const port = options.port ?? (await freePort());
   const server = fileURLToPath(new URL("./server.ts", import.meta.url));
+  // Its own process group, so a Ctrl+C in the terminal does not stop the database before the studio
+  // using it has shut down; the open stdin pipe stops it if this process dies without stopping it.
   const child = spawn(
     process.execPath,
     ["--import", "tsx", server, `--db=${dataDir}`, `--port=${port}`, "--host=127.0.0.1"],
-    {
-      stdio: ["ignore", "ignore", "inherit"],
-    },
+    { stdio: ["pipe", "ignore", "inherit"], detached: true },
   );
   const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
   try {

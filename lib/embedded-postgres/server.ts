@@ -25,6 +25,9 @@ async function main() {
   };
   process.on("SIGTERM", () => void shutdown());
   process.on("SIGINT", () => void shutdown());
+  // The parent holds our stdin open: when it goes away, so do we.
+  process.stdin.on("close", () => void shutdown());
+  process.stdin.resume();
 }
 
 main().catch((error: unknown) => {
