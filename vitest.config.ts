@@ -16,5 +16,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // next-auth imports `next/server` without an extension, which Node's ESM loader rejects; run
+    // through Vite's resolver instead (tests drive the real Auth.js route handler).
+    server: { deps: { inline: ["next-auth"] } },
   },
 });

@@ -9,4 +9,10 @@ export async function startBackgroundWork(): Promise<void> {
   // Generation jobs and the deadline sweeper (lib/generations/worker.ts).
   const { startGenerationWorkers } = await import("@/lib/generations/worker");
   await startGenerationWorkers({ concurrency: env().GENERATION_CONCURRENCY });
+  // Ended rate-limit windows; hourly is plenty (the table holds one row per active subject).
+  const { pruneRateLimits } = await import("@/lib/rate-limit/limiter");
+  const { db } = await import("@/lib/db");
+  setInterval(() => {
+    pruneRateLimits(db()).catch((error: unknown) => console.error("rate-limit pruning failed", error));
+  }, 3_600_000).unref();
 }

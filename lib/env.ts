@@ -13,6 +13,27 @@ const flag = z.preprocess(
   z.boolean(),
 );
 
+// A limit written as "COUNT/WINDOW" (3/10m, 60/1m, 500/1h, 30s windows too), or "off".
+const WINDOW_SECONDS = { s: 1, m: 60, h: 3600 } as const;
+export type RateLimitSetting = { limit: number; windowSeconds: number } | null;
+const rateLimit = (fallback: string) =>
+  z.preprocess(
+    (v) => (typeof v === "string" && v.trim() !== "" ? v.trim().toLowerCase() : fallback),
+    z
+      .string()
+      .regex(/^(off|\d{1,6}\/\d{1,4}[smh])$/, 'must be COUNT/WINDOW such as "3/10m", "60/1m", "500/1h", or "off"')
+      .transform((v): RateLimitSetting => {
+        if (v === "off") return null;
+        const [count = "0", window = "1m"] = v.split("/");
+        const unit = window.slice(-1) as keyof typeof WINDOW_SECONDS;
+        return { limit: Number(count), windowSeconds: Number(window.slice(0, -1)) * WINDOW_SECONDS[unit] };
+      })
+      .refine(
+        (v) => v === null || (v.limit > 0 && v.windowSeconds > 0),
+        "must allow at least 1 in a window of 1s or more",
+      ),
+  );
+
 const schema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -70,6 +91,29 @@ const schema = z
     S3_ACCESS_KEY_ID: optional,
     S3_SECRET_ACCESS_KEY: optional,
     S3_FORCE_PATH_STYLE: flag,
+    // The address `npm start` listens on. Loopback by default: the studio is yours alone until you
+    // decide otherwise (0.0.0.0 or a LAN address shares it; start-up refuses while mail goes to the outbox).
+    HOST: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() !== "" ? v.trim() : undefined),
+      z.string().default("127.0.0.1"),
+    ),
+    // How many proxies in front of the studio append to X-Forwarded-For (0: none, the default; "true" = 1).
+    // Only then does the client address come from that header; otherwise anyone could claim any address.
+    TRUST_PROXY: z.preprocess((v) => {
+      if (typeof v !== "string" || v.trim() === "") return 0;
+      const s = v.trim().toLowerCase();
+      if (["true", "yes"].includes(s)) return 1;
+      if (["false", "no"].includes(s)) return 0;
+      return s;
+    }, z.coerce.number().int().min(0).max(10)),
+    RATE_LIMIT_SIGNIN_EMAIL_PER_ADDRESS: rateLimit("3/10m"),
+    RATE_LIMIT_SIGNIN_EMAIL_PER_IP: rateLimit("10/10m"),
+    RATE_LIMIT_GENERATIONS_PER_USER: rateLimit("20/1m"),
+    // Generations one user may have queued or running at once (0 = no cap).
+    GENERATIONS_ACTIVE_PER_USER: intWithDefault(8, 0, 1000),
+    RATE_LIMIT_CHECKOUTS_PER_USER: rateLimit("10/10m"),
+    RATE_LIMIT_SHARE_PAGE_PER_IP: rateLimit("120/1m"),
+    RATE_LIMIT_SHARE_IMAGE_PER_IP: rateLimit("600/1m"),
     RUN_WORKERS: z.preprocess((v) => (v === undefined ? true : v !== "0" && v !== "false"), z.boolean()),
   })
   .superRefine((env, ctx) => {

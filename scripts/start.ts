@@ -7,8 +7,10 @@ import { readdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
+import { outboxExposure } from "../lib/dev-outbox";
 import { startEmbeddedPostgres } from "../lib/embedded-postgres";
-import { EnvError, parseEnv } from "../lib/env";
+import { type Env, EnvError, parseEnv } from "../lib/env";
+import { isLoopbackHost } from "../lib/http/client-address";
 import { migrate } from "../lib/migrate";
 
 const dev = process.argv.includes("--dev");
@@ -23,11 +25,11 @@ function die(message: string): never {
   process.exit(1);
 }
 
-async function portIsFree(port: number): Promise<boolean> {
+async function portIsFree(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
     const server = net.createServer();
     server.once("error", () => resolve(false));
-    server.listen(port, () => server.close(() => resolve(true)));
+    server.listen(port, host, () => server.close(() => resolve(true)));
   });
 }
 
@@ -79,12 +81,15 @@ async function main() {
     process.env.AUTH_SECRET = readFileSync(file, "utf8").trim();
   }
 
+  let config: Env;
   try {
-    parseEnv(process.env);
+    config = parseEnv(process.env);
   } catch (error) {
     if (error instanceof EnvError) die(error.message);
     throw error;
   }
+  const refusal = outboxExposure(config);
+  if (refusal) die(refusal);
 
   let stopDatabase: (() => Promise<void>) | undefined;
   if (embedded) {
@@ -113,6 +118,7 @@ async function main() {
   console.log(applied.length ? `• Applied migrations: ${applied.join(", ")}` : "• Database schema is up to date");
 
   const nextBin = path.join("node_modules", "next", "dist", "bin", "next");
+  const host = config.HOST;
   if (!dev && (await needsBuild())) {
     console.log("• Building the studio (production build)…");
     const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: process.env });
@@ -123,12 +129,14 @@ async function main() {
   }
 
   let port = Number(process.env.PORT ?? 3000);
-  while (!(await portIsFree(port))) port += 1;
-  const child: ChildProcess = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(port)], {
-    stdio: "inherit",
-    env: { ...process.env, PORT: String(port) },
-  });
-  console.log(`\n  Atelier is starting on http://localhost:${port}\n`);
+  while (!(await portIsFree(port, host))) port += 1;
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join("scripts", "serve.ts"), ...(dev ? ["--dev"] : [])],
+    { stdio: "inherit", env: { ...process.env, HOST: host, PORT: String(port) } },
+  );
+  const shown = isLoopbackHost(host) ? "localhost" : host.includes(":") ? `[${host}]` : host;
+  console.log(`\n  Atelier is starting on http://${shown}:${port}\n`);
 
   let stopping = false;
   const stop = async (code: number) => {

@@ -1,10 +1,14 @@
 "use server";
 
+import { headers } from "next/headers";
 import { AuthError } from "next-auth";
 import { z } from "zod";
 import { type ActionResult, fail } from "@/lib/action";
 import { signIn, signOut } from "@/lib/auth";
 import { oauthChoices } from "@/lib/auth/providers";
+import { signInEmailRefusal } from "@/lib/auth/sign-in-limits";
+import { env } from "@/lib/env";
+import { clientAddress } from "@/lib/http/client-address";
 
 // Only paths on this site: an absolute URL here would make sign-in an open redirect.
 const callbackUrl = z
@@ -27,6 +31,11 @@ export async function requestMagicLink(_prev: ActionResult | null, formData: For
     const message = parsed.error.issues[0]?.message ?? "Enter a valid email address.";
     return fail("invalid_input", message, { email: message });
   }
+  const refusal = await signInEmailRefusal({
+    email: parsed.data.email,
+    clientAddress: clientAddress(await headers(), env().TRUST_PROXY),
+  });
+  if (refusal) return fail("rate_limited", refusal.message);
   try {
     await signIn("email", { email: parsed.data.email, redirectTo: parsed.data.callbackUrl });
   } catch (error) {

@@ -3,6 +3,7 @@ import { PrismaAdapter } from "@auth/prisma-adapter";
 import NextAuth from "next-auth";
 import { cache } from "react";
 import { authProviders } from "@/lib/auth/providers";
+import { replaceVerificationToken } from "@/lib/auth/verification-tokens";
 import { grantSignupCredits } from "@/lib/credits/signup-grant";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
@@ -11,7 +12,7 @@ import { env } from "@/lib/env";
 export const { handlers, auth, signIn, signOut } = NextAuth(() => {
   const e = env();
   return {
-    adapter: PrismaAdapter(db()),
+    adapter: { ...PrismaAdapter(db()), createVerificationToken: (token) => replaceVerificationToken(db(), token) },
     session: { strategy: "database", maxAge: 30 * 24 * 60 * 60 },
     secret: e.AUTH_SECRET,
     trustHost: true,

@@ -7,6 +7,8 @@ export const GENERATION_MESSAGES = {
     `${received} of ${asked} images arrived; the missing ${asked - received === 1 ? "one was" : "ones were"} not charged.`,
   spendingLocked:
     "Generating is paused on your account while a card payment is disputed. It resumes once the dispute is resolved.",
+  tooManyActive: (cap: number) =>
+    `You already have ${cap} generations queued or running. Try again when one finishes; nothing was charged.`,
   insufficientCredits: (balance: number, cost: number) =>
     `This needs ${cost} credits and your balance is ${balance}. Buy credits or make fewer images.`,
 } as const;

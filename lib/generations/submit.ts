@@ -6,6 +6,7 @@ import type { Generation } from "@/lib/generated/prisma/client";
 import { GENERATION_MESSAGES } from "@/lib/generations/messages";
 import { generationEnqueuer, wakeWorkers } from "@/lib/jobs";
 import { findModel } from "@/lib/models";
+import { checkRateLimit } from "@/lib/rate-limit/policies";
 import { generationInputSchema, resolveSize } from "@/lib/upstream/params";
 import { defaultSourceKind } from "@/lib/upstream/source";
 
@@ -24,6 +25,8 @@ export const idempotencyKeySchema = z
 export type SubmitFailure =
   | { ok: false; code: "invalid_input"; message: string; fields: Record<string, string> }
   | { ok: false; code: "spending_locked"; message: string }
+  | { ok: false; code: "rate_limited"; message: string; retryAfterSeconds: number }
+  | { ok: false; code: "too_many_active"; message: string }
   | { ok: false; code: "insufficient_credits"; message: string; balance: number; cost: number }
   | { ok: false; code: "unknown_user"; message: string };
 
@@ -85,6 +88,24 @@ export async function submitGeneration({
         if (!account) throw new Refused({ ok: false, code: "unknown_user", message: "Your account was not found." });
         if (account.spendingLocked) {
           throw new Refused({ ok: false, code: "spending_locked", message: GENERATION_MESSAGES.spendingLocked });
+        }
+        // Under the account's row lock, so concurrent submits count each other. The per-minute hit
+        // is in this transaction: a submit refused for any reason (credits too) does not count.
+        const active = e.GENERATIONS_ACTIVE_PER_USER;
+        if (active > 0) {
+          const running = await tx.generation.count({ where: { userId, status: { in: ["QUEUED", "RUNNING"] } } });
+          if (running >= active) {
+            throw new Refused({
+              ok: false,
+              code: "too_many_active",
+              message: GENERATION_MESSAGES.tooManyActive(active),
+            });
+          }
+        }
+        const limited = await checkRateLimit(tx, "generationsPerUser", userId);
+        if (limited) {
+          const { message, result } = limited;
+          throw new Refused({ ok: false, code: "rate_limited", message, retryAfterSeconds: result.retryAfterSeconds });
         }
         const created = await tx.generation.create({
           data: {

@@ -52,3 +52,24 @@ describe("configuration", () => {
     expect(outboxEnabled(parseEnv({ NODE_ENV: "production", ATELIER_EMBEDDED_DB: "1" }))).toBe(true);
   });
 });
+
+describe("network and rate-limit settings", () => {
+  it("listen on loopback and trust no proxy by default", () => {
+    const e = parseEnv({});
+    expect(e.HOST).toBe("127.0.0.1");
+    expect(e.TRUST_PROXY).toBe(0);
+    expect(parseEnv({ TRUST_PROXY: "true" }).TRUST_PROXY).toBe(1);
+    expect(parseEnv({ TRUST_PROXY: "2" }).TRUST_PROXY).toBe(2);
+  });
+
+  it("read limits as COUNT/WINDOW or off, and name a malformed one", () => {
+    const e = parseEnv({ RATE_LIMIT_SIGNIN_EMAIL_PER_ADDRESS: "5/1h", RATE_LIMIT_SHARE_PAGE_PER_IP: "off" });
+    expect(e.RATE_LIMIT_SIGNIN_EMAIL_PER_ADDRESS).toEqual({ limit: 5, windowSeconds: 3600 });
+    expect(e.RATE_LIMIT_SHARE_PAGE_PER_IP).toBeNull();
+    expect(parseEnv({}).RATE_LIMIT_SIGNIN_EMAIL_PER_ADDRESS).toEqual({ limit: 3, windowSeconds: 600 });
+    expect(() => parseEnv({ RATE_LIMIT_GENERATIONS_PER_USER: "lots" })).toThrow(
+      /RATE_LIMIT_GENERATIONS_PER_USER must be/,
+    );
+    expect(() => parseEnv({ RATE_LIMIT_CHECKOUTS_PER_USER: "0/1m" })).toThrow(/RATE_LIMIT_CHECKOUTS_PER_USER must/);
+  });
+});

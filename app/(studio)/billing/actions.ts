@@ -7,6 +7,7 @@ import { type ActionResult, fail, ok, userAction } from "@/lib/action";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { findPack } from "@/lib/pricing";
+import { checkRateLimit } from "@/lib/rate-limit/policies";
 import { startCheckout } from "@/lib/stripe/checkout";
 import { stripeClient } from "@/lib/stripe/client";
 
@@ -36,6 +37,9 @@ const openCheckout = userAction(buyPackInput, async ({ packId }, user) => {
   if (account.spendingLocked) {
     return fail("spending_locked", "Purchases are paused while a card dispute on your account is open.");
   }
+  // Each checkout is a Stripe session (an API call, a pending purchase row): limited per user.
+  const limited = await checkRateLimit(db(), "checkoutsPerUser", user.id);
+  if (limited) return fail("rate_limited", limited.message);
   const checkout = await startCheckout({ database: db(), stripe, userId: user.id, pack, origin: await publicOrigin() });
   return ok({ url: checkout.url });
 });

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { notFound } from "next/navigation";
-import { outboxEnabled } from "@/lib/env";
+import { outboxVisibleTo } from "@/lib/dev-outbox";
 import { readOutbox } from "@/lib/mail";
 
 export const metadata: Metadata = { title: "Development outbox" };
@@ -11,7 +12,7 @@ function firstLink(text: string): string | null {
 }
 
 export default async function OutboxPage() {
-  if (!outboxEnabled()) notFound();
+  if (!outboxVisibleTo(await headers())) notFound();
   const mails = await readOutbox();
   return (
     <main id="main" className="mx-auto flex max-w-2xl flex-col gap-6 px-6 py-12">

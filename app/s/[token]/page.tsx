@@ -4,15 +4,22 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { DemoBadge } from "@/components/studio/demo-badge";
+import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { resolveShareToken } from "@/lib/history/share";
+import { clientAddress } from "@/lib/http/client-address";
 import { findModel } from "@/lib/models";
+import { checkRateLimit } from "@/lib/rate-limit/policies";
 
 // The public page behind a share link: outside the signed-in shell, not matched by proxy.ts.
 // The token is looked up on every request (nothing is cached), so revoking works at once.
 export const dynamic = "force-dynamic";
 
 const load = cache((token: string) => resolveShareToken({ token }));
+// One counted view per request (metadata and page share it), before any token is looked up.
+const viewRefused = cache(async () =>
+  checkRateLimit(db(), "sharePagePerIp", clientAddress(await headers(), env().TRUST_PROXY)),
+);
 
 async function siteOrigin(): Promise<string> {
   const configured = env().AUTH_URL;
@@ -31,6 +38,7 @@ type Props = { params: Promise<{ token: string }> };
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   const { token } = await params;
+  if (await viewRefused()) return { title: "Too many requests", robots: { index: false, follow: false } };
   const shared = await load(token);
   if (!shared) return { title: "Link not found", robots: { index: false, follow: false } };
   const first = shared.images[0];
@@ -53,6 +61,16 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 export default async function SharedGenerationPage({ params }: Props) {
   const { token } = await params;
+  // A page cannot answer 429 in the App Router; it says so instead (the image route does send 429).
+  const refused = await viewRefused();
+  if (refused) {
+    return (
+      <main id="main" className="mx-auto flex max-w-xl flex-col gap-4 px-6 py-20">
+        <h1 className="text-2xl font-semibold">Too many requests</h1>
+        <p role="alert">{refused.message}</p>
+      </main>
+    );
+  }
   const shared = await load(token);
   if (!shared) notFound();
   const model = findModel(shared.model)?.label ?? shared.model;

@@ -1,5 +1,10 @@
 import { z } from "zod";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
 import { resolveShareToken } from "@/lib/history/share";
+import { clientAddress } from "@/lib/http/client-address";
+import { checkRateLimit } from "@/lib/rate-limit/policies";
+import { tooManyRequests } from "@/lib/rate-limit/response";
 import { objectStore } from "@/lib/storage";
 
 // The images behind a share link, for the public page and for link previews (og:image). The token
@@ -13,6 +18,8 @@ export async function GET(
 ): Promise<Response> {
   const parsed = paramsSchema.safeParse(await params);
   if (!parsed.success) return notFound();
+  const refused = await checkRateLimit(db(), "shareImagePerIp", clientAddress(request.headers, env().TRUST_PROXY));
+  if (refused) return tooManyRequests(refused.result, refused.message);
   const shared = await resolveShareToken({ token: parsed.data.token });
   const image = shared?.images.find((i) => i.index === parsed.data.index);
   if (!image) return notFound();

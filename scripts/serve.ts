@@ -1,0 +1,25 @@
+// The studio's HTTP server: Next.js behind a plain Node server that records each request's socket
+// peer in PEER_HEADER (overwriting anything a client sent under that name), so that the outbox and
+// the per-IP limits know who is really calling. Started by scripts/start.ts with HOST and PORT set.
+import http from "node:http";
+import next from "next";
+import { PEER_HEADER } from "../lib/http/client-address";
+
+const dev = process.argv.includes("--dev");
+const host = process.env.HOST ?? "127.0.0.1";
+const port = Number(process.env.PORT ?? 3000);
+
+const server = http.createServer();
+const app = next({ dev, hostname: host, port, httpServer: server });
+const handle = app.getRequestHandler();
+
+await app.prepare();
+server.on("request", (req, res) => {
+  req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "";
+  void handle(req, res);
+});
+server.listen(port, host, () => console.log(`  ▲ Ready on http://${host.includes(":") ? `[${host}]` : host}:${port}`));
+
+const close = () => server.close(() => void app.close().finally(() => process.exit(0)));
+process.on("SIGTERM", close);
+process.on("SIGINT", close);
