@@ -33,6 +33,8 @@ Object.assign(process.env, {
   AIML_API_BASE_URL: fake.url,
   AIML_IMAGE_HOSTS: fake.url,
   AIML_MAX_RETRIES: "0",
+  // Each simulated user submits far faster than a person: measure the flow, not the per-user limit.
+  RATE_LIMIT_GENERATIONS_PER_USER: "off",
 });
 
 const { createDb, setDb } = await import("../lib/db");

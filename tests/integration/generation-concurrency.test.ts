@@ -11,7 +11,14 @@ import { balanceOf, expectLedgerBalanced, newKey, openTestJobs, waitForSettled }
 
 const fake = await startFakeUpstream({ scale: 0.0625 });
 afterAll(() => fake.close());
-Object.assign(process.env, { AIML_API_KEY: "test-key", AIML_API_BASE_URL: fake.url, AIML_IMAGE_HOSTS: fake.url });
+Object.assign(process.env, {
+  AIML_API_KEY: "test-key",
+  AIML_API_BASE_URL: fake.url,
+  AIML_IMAGE_HOSTS: fake.url,
+  // This test is about the ledger under a race, not about the submission limits.
+  GENERATIONS_ACTIVE_PER_USER: "0",
+  RATE_LIMIT_GENERATIONS_PER_USER: "off",
+});
 
 const testDb = await openTestDb({ max: 30 });
 const { db, realPostgres } = testDb;

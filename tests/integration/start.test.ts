@@ -29,6 +29,16 @@ describe("starting the studio", () => {
     expect(result.stderr).toMatch(/EMAIL_SERVER must be an smtp:\/\/ or smtps:\/\/ URL/);
   });
 
+  it("refuses a non-loopback HOST while sign-in mail goes to the outbox, and says how to fix it", () => {
+    // No DATABASE_URL and no EMAIL_SERVER: the quick start, where links land in /dev/outbox.
+    const result = launch({ HOST: "0.0.0.0" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/HOST=0\.0\.0\.0 would share this studio with your network/);
+    expect(result.stderr).toMatch(/Set EMAIL_SERVER to send real mail, or leave HOST unset/);
+    // It stopped before starting anything: no embedded database was started.
+    expect(result.stdout).not.toMatch(/starting the embedded PostgreSQL/);
+  });
+
   it("keeps the embedded database's data between runs", async () => {
     const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), "atelier-pglite-")), "pglite");
     const first = await startEmbeddedPostgres({ dataDir });
