@@ -1,11 +1,14 @@
 "use client";
 
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import { requestMagicLink } from "@/app/(auth)/actions";
 import { buttonClass } from "@/components/ui/button";
 
 export function EmailForm({ callbackUrl }: { callbackUrl: string }) {
   const [state, action, pending] = useActionState(requestMagicLink, null);
+  // Controlled, so a refused request (a typo, a rate limit) keeps what was typed: React resets
+  // uncontrolled fields after every form action.
+  const [email, setEmail] = useState("");
   const error = state && !state.ok ? state.error.message : null;
   return (
     <form action={action} className="flex flex-col gap-3" noValidate>
@@ -19,6 +22,8 @@ export function EmailForm({ callbackUrl }: { callbackUrl: string }) {
         type="email"
         autoComplete="email"
         required
+        value={email}
+        onChange={(event) => setEmail(event.target.value)}
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? "email-error" : undefined}
         className="rounded-lg border border-stone-300 bg-white px-3 py-2 dark:border-stone-700 dark:bg-stone-900"

@@ -5,6 +5,8 @@ export const DEMO_PORT = 3100 + offset;
 export const FULL_PORT = 3200 + offset;
 export const DEMO_URL = `http://localhost:${DEMO_PORT}`;
 export const FULL_URL = `http://localhost:${FULL_PORT}`;
+/** A studio server a test starts on its own (tests/e2e/local-only.spec.ts). */
+export const OWN_STUDIO_PORT = 3300 + offset;
 export const FAKE_UPSTREAM_PORT = 3901 + offset;
 export const FAKE_UPSTREAM_URL = `http://127.0.0.1:${FAKE_UPSTREAM_PORT}`;
 export const FAKE_STRIPE_PORT = 3902 + offset;

@@ -1,0 +1,29 @@
+import { expect, latestMailTo, magicLinkIn, newEmail, SignInPage, test } from "./support/fixtures";
+
+test("a fourth sign-in email within ten minutes is refused with when to retry, and only the newest link works", async ({
+  page,
+}) => {
+  const email = newEmail("limited");
+  const links: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    await page.goto("/signin");
+    const sentAfter = Date.now();
+    await new SignInPage(page).requestLink(email);
+    await expect(page).toHaveURL(/\/signin\/check-email/);
+    links.push(magicLinkIn((await latestMailTo(email, sentAfter - 1)).text));
+  }
+
+  await page.goto("/signin");
+  await new SignInPage(page).requestLink(email);
+  await expect(
+    page.getByRole("alert").filter({ hasText: "Too many sign-in emails for this address. Try again in 10 minutes." }),
+  ).toBeVisible();
+  await expect(page.getByLabel("Email")).toHaveValue(email);
+
+  // The first link was voided by the second.
+  await page.goto(links[0] ?? "");
+  await expect(page.getByRole("alert").filter({ hasText: "expired or was already used" })).toBeVisible();
+  await page.goto(links[2] ?? "");
+  await expect(page).toHaveURL(/\/studio$/);
+  await expect(page.getByTestId("user-email")).toHaveText(email);
+});
