@@ -69,6 +69,17 @@ const schema = z
     AUTH_OIDC_SECRET: optional,
     AUTH_OIDC_NAME: z.string().default("Single sign-on"),
     SIGNUP_GRANT_CREDITS: intWithDefault(20, 0, 100_000),
+    // Who may open /admin: a comma- or space-separated list of account emails (compared lowercased).
+    ADMIN_EMAILS: z.preprocess(
+      (v) =>
+        typeof v === "string"
+          ? v
+              .split(/[\s,]+/)
+              .map((email) => email.trim().toLowerCase())
+              .filter(Boolean)
+          : [],
+      z.array(z.email("must list email addresses separated by commas")),
+    ),
     STRIPE_SECRET_KEY: optional,
     STRIPE_WEBHOOK_SECRET: optional,
     STRIPE_API_BASE: optionalUrl,

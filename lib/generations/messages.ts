@@ -9,6 +9,8 @@ export const GENERATION_MESSAGES = {
     "Generating is paused on your account while a card payment is disputed. It resumes once the dispute is resolved.",
   tooManyActive: (cap: number) =>
     `You already have ${cap} generations queued or running. Try again when one finishes; nothing was charged.`,
+  accountFrozen:
+    "Generating is paused on your account by the studio's operator. Contact the studio's support to have it resumed.",
   insufficientCredits: (balance: number, cost: number) =>
     `This needs ${cost} credits and your balance is ${balance}. Buy credits or make fewer images.`,
 } as const;

@@ -24,7 +24,7 @@ export const idempotencyKeySchema = z
 
 export type SubmitFailure =
   | { ok: false; code: "invalid_input"; message: string; fields: Record<string, string> }
-  | { ok: false; code: "spending_locked"; message: string }
+  | { ok: false; code: "spending_locked" | "account_frozen"; message: string }
   | { ok: false; code: "rate_limited"; message: string; retryAfterSeconds: number }
   | { ok: false; code: "too_many_active"; message: string }
   | { ok: false; code: "insufficient_credits"; message: string; balance: number; cost: number }
@@ -83,9 +83,12 @@ export async function submitGeneration({
         // The account row is locked first, so the dispute flag and the debit see one state of it.
         // NO KEY UPDATE (what the debit itself takes) rather than UPDATE: the Generation insert's
         // foreign-key check takes KEY SHARE on the same row, and the two must not deadlock.
-        const [account] = await tx.$queryRaw<{ spendingLocked: boolean }[]>`
-          SELECT "spendingLocked" FROM "User" WHERE "id" = ${userId} FOR NO KEY UPDATE`;
+        const [account] = await tx.$queryRaw<{ spendingLocked: boolean; frozen: boolean }[]>`
+          SELECT "spendingLocked", "frozen" FROM "User" WHERE "id" = ${userId} FOR NO KEY UPDATE`;
         if (!account) throw new Refused({ ok: false, code: "unknown_user", message: "Your account was not found." });
+        if (account.frozen) {
+          throw new Refused({ ok: false, code: "account_frozen", message: GENERATION_MESSAGES.accountFrozen });
+        }
         if (account.spendingLocked) {
           throw new Refused({ ok: false, code: "spending_locked", message: GENERATION_MESSAGES.spendingLocked });
         }
