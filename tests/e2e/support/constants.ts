@@ -21,3 +21,5 @@ export const CONTROL_URL = `http://127.0.0.1:${CONTROL_PORT}`;
 export const AIML_API_KEY = "test-key";
 export const STRIPE_SECRET_KEY = "sk_test_e2e";
 export const STRIPE_WEBHOOK_SECRET = "whsec_e2e";
+/** The one account the full studio lists in ADMIN_EMAILS. */
+export const ADMIN_EMAIL = "admin@atelier.test";

@@ -132,6 +132,7 @@ async function main() {
     STRIPE_SECRET_KEY: c.STRIPE_SECRET_KEY,
     STRIPE_WEBHOOK_SECRET: c.STRIPE_WEBHOOK_SECRET,
     STRIPE_API_BASE: c.FAKE_STRIPE_URL,
+    ADMIN_EMAILS: c.ADMIN_EMAIL,
   });
   ready = true;
   console.log("[e2e] stack ready");
