@@ -2,7 +2,8 @@
 // table for screen readers and keyboards. Server components: nothing here runs in the browser.
 
 export type ChartRow = { day: string; values: Record<string, number> };
-export type ChartSeries = { key: string; label: string };
+/** `tone` picks a colour from the palette (default: the series' position). */
+export type ChartSeries = { key: string; label: string; tone?: number };
 
 const WIDTH = 960;
 const HEIGHT = 180;
@@ -21,7 +22,7 @@ const PALETTE = [
   { fill: "fill-lime-600", stroke: "stroke-lime-600", swatch: "bg-lime-600" },
 ] as const;
 
-const color = (i: number) => PALETTE[i % PALETTE.length] ?? PALETTE[0];
+const paletteAt = (i: number) => PALETTE[i % PALETTE.length] ?? PALETTE[0];
 const plain = (n: number) => n.toLocaleString("en-US");
 const cell = (row: ChartRow, key: string) => row.values[key] ?? 0;
 
@@ -53,15 +54,22 @@ export function DailyChart({
   const slot = (WIDTH - PAD_LEFT) / Math.max(1, rows.length);
   const plot = HEIGHT - PAD_BOTTOM;
   const y = (v: number) => plot - (Math.max(0, v) / max) * (plot - 4);
+  const color = (i: number) => paletteAt(series[i]?.tone ?? i);
   const totals = series.map((s) => ({ ...s, total: rows.reduce((sum, r) => sum + cell(r, s.key), 0) }));
+  const only = series.length === 1 ? series[0] : undefined;
+  const busiest = only
+    ? rows.reduce<ChartRow | null>((best, r) => (best && cell(best, only.key) >= cell(r, only.key) ? best : r), null)
+    : null;
   const description =
     rows.every((r) => height(r) === 0) && totals.every((t) => t.total === 0)
       ? `Nothing in the last ${rows.length} days.`
-      : mode === "stacked"
-        ? `Last ${rows.length} days: ${totals.map((t) => `${t.label} ${format(t.total)}`).join(", ")}.`
-        : `Last ${rows.length} days, highest: ${series
-            .map((s) => `${s.label} ${format(Math.max(0, ...rows.map((r) => cell(r, s.key))))}`)
-            .join(", ")}.`;
+      : only && busiest && mode === "stacked"
+        ? `${format(totals[0]?.total ?? 0)} ${only.label.toLowerCase()} in the last ${rows.length} days; the busiest day was ${busiest.day} with ${format(cell(busiest, only.key))}.`
+        : mode === "stacked"
+          ? `Last ${rows.length} days: ${totals.map((t) => `${t.label} ${format(t.total)}`).join(", ")}.`
+          : `Last ${rows.length} days, highest: ${series
+              .map((s) => `${s.label} ${format(Math.max(0, ...rows.map((r) => cell(r, s.key))))}`)
+              .join(", ")}.`;
   return (
     <figure className="flex flex-col gap-2" data-testid={id}>
       <figcaption className="text-sm font-medium">{title}</figcaption>
