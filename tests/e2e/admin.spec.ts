@@ -62,6 +62,8 @@ test("an admin grants credits with a reason: the user's ledger and the audit log
   signIn,
   request,
 }) => {
+  // Two sign-ins and some twenty page loads in one story: more than the default budget.
+  test.slow();
   const userEmail = await signIn();
   const { page: adminPage } = await newSignedInPage(browser, ADMIN_EMAIL);
   const admin = new AdminPage(adminPage);
