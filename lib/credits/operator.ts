@@ -20,7 +20,7 @@ export type OperatorChange = {
 async function userByEmail(database: Db, email: string) {
   const user = await database.user.findUnique({
     where: { email: email.trim().toLowerCase() },
-    select: { id: true, email: true, creditBalance: true, spendingLocked: true },
+    select: { id: true, email: true, creditBalance: true, spendingLocked: true, frozen: true },
   });
   if (!user) throw new OperatorError(`No user with email ${email}.`);
   return user;
