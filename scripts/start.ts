@@ -120,6 +120,8 @@ async function main() {
     );
     process.env.DATABASE_URL = server.url;
     stopDatabase = server.stop;
+    // For psql and one-off scripts while the studio runs (loopback only; the port changes per start).
+    console.log(`• Embedded PostgreSQL: ${server.url}`);
   } else {
     const client = new pg.Client({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 10_000 });
     try {
