@@ -46,7 +46,9 @@ const { startGenerationWorkers } = await import("../lib/generations/worker");
 const { applyMovement, findLedgerMismatches } = await import("../lib/credits/ledger");
 
 const realUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-const embedded = realUrl ? null : await startEmbeddedPostgres({ dataDir: "memory://" });
+const embedded = realUrl
+  ? null
+  : await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), ephemeral: true });
 const url = realUrl ?? embedded?.url ?? "";
 process.env.DATABASE_URL = url;
 const schema = realUrl ? `bench_gen_${randomBytes(4).toString("hex")}` : "public";

@@ -45,14 +45,7 @@ afterAll(async () => {
 async function startWorker(): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    [
-      "--import",
-      "tsx",
-      "tests/support/generation-worker.ts",
-      testDb.url,
-      testDb.realPostgres ? testDb.schema : "-",
-      jobsSchemaFor(testDb),
-    ],
+    ["--import", "tsx", "tests/support/generation-worker.ts", testDb.url, testDb.schema, jobsSchemaFor(testDb)],
     { env: process.env, stdio: ["ignore", "pipe", "inherit"] },
   );
   children.add(child);

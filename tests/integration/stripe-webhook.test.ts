@@ -1,5 +1,5 @@
 // The webhook route end to end: real route handler, real SDK verification and re-reads against
-// the local Stripe-compatible server, real PostgreSQL (or the embedded one).
+// the local Stripe-compatible server, real PostgreSQL.
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { applyMovement, findLedgerMismatches } from "@/lib/credits/ledger";
 import { findPack } from "@/lib/pricing";
@@ -15,8 +15,6 @@ Object.assign(process.env, {
   STRIPE_WEBHOOK_SECRET: SECRET,
   STRIPE_API_BASE: fake.url,
 });
-// Concurrency cases mean most against the real server (TEST_DATABASE_URL): the embedded one runs
-// statements one at a time.
 const { db } = await openTestDb({ max: 20 });
 const { POST } = await import("@/app/api/stripe/webhook/route");
 const { startCheckout } = await import("@/lib/stripe/checkout");
