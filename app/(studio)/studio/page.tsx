@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { Studio } from "@/components/studio/studio";
+import { Studio } from "./_components/studio";
 import { getAccountSummary } from "@/lib/account";
 import { requireUser } from "@/lib/auth/require-user";
 import { generationSettings, recentGenerations } from "@/lib/generations/queries";

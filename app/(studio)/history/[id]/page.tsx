@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { DemoBadge } from "@/components/studio/demo-badge";
+import { DemoBadge } from "@/components/generation/demo-badge";
 import { requireUser } from "@/lib/auth/require-user";
 import { getGeneration } from "@/lib/history/queries";
 import { recordIdSchema } from "@/lib/history/schemas";
@@ -12,7 +12,7 @@ import { DetailActions } from "../_components/detail-actions";
 import { formatBytes, formatDateTime, formatDuration } from "../_components/format";
 import { LiveRefresh } from "../_components/live-refresh";
 import { SharePanel } from "../_components/share-panel";
-import { StatusBadge } from "../_components/status-badge";
+import { StatusBadge } from "@/components/generation/status-badge";
 
 export const metadata: Metadata = { title: "Generation" };
 

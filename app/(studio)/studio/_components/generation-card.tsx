@@ -1,8 +1,8 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { CopyButton } from "@/components/studio/copy-button";
-import { DemoBadge } from "@/components/studio/demo-badge";
+import { CopyButton } from "./copy-button";
+import { DemoBadge } from "@/components/generation/demo-badge";
 import { buttonClass } from "@/components/ui/button";
 import { type GenerationSettings, type GenerationView, type ImageView, isPending } from "@/lib/generations/view";
 

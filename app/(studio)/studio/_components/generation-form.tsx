@@ -2,10 +2,10 @@
 
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState, useTransition } from "react";
 import { generateAction } from "@/app/(studio)/studio/actions";
-import { CopyButton } from "@/components/studio/copy-button";
-import { DemoBadge } from "@/components/studio/demo-badge";
-import { SizePicker, type SizeValue } from "@/components/studio/size-picker";
-import type { StudioModel } from "@/components/studio/studio";
+import { CopyButton } from "./copy-button";
+import { DemoBadge } from "@/components/generation/demo-badge";
+import { SizePicker, type SizeValue } from "./size-picker";
+import type { StudioModel } from "./studio";
 import { buttonClass } from "@/components/ui/button";
 import type { GenerationSettings, GenerationView } from "@/lib/generations/view";
 import {

@@ -2,9 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { GenerationCard } from "@/components/studio/generation-card";
-import { type FormPreset, GenerationForm } from "@/components/studio/generation-form";
-import { useGenerationPolling } from "@/components/studio/use-generation-polling";
+import { GenerationCard } from "./generation-card";
+import { type FormPreset, GenerationForm } from "./generation-form";
+import { useGenerationPolling } from "./use-generation-polling";
 import type { GenerationSettings, GenerationView } from "@/lib/generations/view";
 
 export type StudioModel = { id: string; label: string; creditsPerImage: number };
