@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { env } from "@/lib/env";
+import type { GenerationParams } from "@/lib/generations/settings";
 import { readCapped } from "@/lib/http/read-capped";
 import { MAX_IMAGE_BYTES } from "@/lib/images/limits";
 import { upstreamError } from "@/lib/upstream/errors";
 import { sleep } from "@/lib/upstream/sleep";
-import type { GenerationParams, ImageSource, SourceImage, SourceResult, UpstreamError } from "@/lib/upstream/types";
+import type { ImageSource, SourceImage, SourceResult, UpstreamError } from "@/lib/upstream/types";
 
 // The AI/ML API client (contract: /work/shared/api). Server code only, but without `server-only`:
 // scripts/worker.ts runs it under plain Node. The key lives in this module's closure and in the

@@ -38,7 +38,7 @@ async function generate(prompt: string, extra: Record<string, unknown> = {}) {
   const user = await createUser(db, { credits: 100 });
   const submitted = await submitGeneration({
     userId: user.id,
-    input: { prompt, image_size: "square", num_images: 2, ...extra },
+    input: { prompt, sizePreset: "square", numImages: 2, ...extra },
     idempotencyKey: newKey(),
   });
   if (!submitted.ok) throw new Error(submitted.message);
@@ -73,13 +73,13 @@ describe("generation against the upstream", () => {
   });
 
   it("keeps images sent inline (sync_mode, b64_json)", async () => {
-    const { g } = await generate("a teapot", { sync_mode: true, num_images: 1 });
+    const { g } = await generate("a teapot", { syncMode: true, numImages: 1 });
     expect(g).toMatchObject({ status: "COMPLETED", chargedCredits: COST });
     expect(g.images).toHaveLength(1);
   });
 
   it("charges only for the images that arrived and says why the rest are missing", async () => {
-    const { g, balance, movements } = await generate("[[partial:1]] three pears", { num_images: 3 });
+    const { g, balance, movements } = await generate("[[partial:1]] three pears", { numImages: 3 });
     expect(g).toMatchObject({ status: "COMPLETED", chargedCredits: 4, refundedCredits: 8 });
     expect(g.images).toHaveLength(1);
     expect(g.errorMessage).toMatch(/1 of 3 images arrived/);

@@ -1,6 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import type { GenerationParams } from "../../lib/generations/settings";
 import { type AimlClientOptions, createAimlClient, parseRetryAfter } from "../../lib/upstream/aiml-client";
-import { type GenerationParams, UpstreamError } from "../../lib/upstream/types";
+import { UpstreamError } from "../../lib/upstream/types";
 import { startFakeUpstream } from "../support/fake-upstream";
 
 const MODEL = "bytedance/seedream-v4-text-to-image";

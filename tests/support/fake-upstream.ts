@@ -40,7 +40,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { pathToFileURL } from "node:url";
 import sharp from "sharp";
 import { z } from "zod";
-import { SIZE_PRESETS, type SizePreset } from "../../lib/upstream/types";
+import { SIZE_PRESETS, type SizePreset } from "../../lib/generations/settings";
 
 export type FakeUpstreamOptions = {
   port?: number;
@@ -68,7 +68,8 @@ const presets = Object.keys(SIZE_PRESETS) as [SizePreset, ...SizePreset[]];
 const dimension = z.number().min(1024).max(4096);
 const requestSchema = z.strictObject({
   model: z.literal(MODEL),
-  prompt: z.string().refine((p) => [...p].length <= 4000, "prompt must be at most 4000 characters"),
+  // Counted in UTF-16 units, as the provider's server may count (the stricter of the two readings).
+  prompt: z.string().max(4000, "prompt must be at most 4000 characters"),
   image_size: z.union([z.enum(presets), z.strictObject({ width: dimension, height: dimension })]).optional(),
   seed: z.number().int().min(1).optional(),
   num_images: z.number().int().min(1).max(4).optional(),

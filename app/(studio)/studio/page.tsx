@@ -1,10 +1,10 @@
 import type { Metadata } from "next";
-import { Studio } from "./_components/studio";
 import { getAccountSummary } from "@/lib/account";
 import { requireUser } from "@/lib/auth/require-user";
 import { generationSettings, recentGenerations } from "@/lib/generations/queries";
 import { DEFAULT_MODEL_ID, findModel } from "@/lib/models";
 import { defaultSourceKind } from "@/lib/upstream/source";
+import { Studio } from "./_components/studio";
 
 export const metadata: Metadata = { title: "Studio" };
 

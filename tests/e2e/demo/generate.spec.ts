@@ -38,3 +38,17 @@ test("generate with the demo source, see the images labelled Demo, and find them
   await expect(page.getByLabel("Prompt")).toHaveValue(prompt);
   await expect(page.getByLabel("Seed value")).toHaveValue("1234");
 });
+
+test("the prompt counter counts emoji as two, as the server does, and the form shows its refusal", async ({
+  page,
+  signIn,
+}) => {
+  await signIn();
+  const prompt = page.getByLabel("Prompt");
+  await prompt.fill("🎨".repeat(2000));
+  await expect(page.getByText("4000 / 4000")).toBeVisible();
+  await prompt.fill(`${"🎨".repeat(2000)}𝒜`);
+  await expect(page.getByText("4002 / 4000")).toBeVisible();
+  await page.getByRole("button", { name: "Generate" }).click();
+  await expect(page.getByText(/at most 4000 characters \(this one counts 4002/).first()).toBeVisible();
+});

@@ -2,12 +2,12 @@
 
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
+import type { GenerationSettings } from "@/lib/generations/settings";
+import type { GenerationView } from "@/lib/generations/view";
+import type { ModelChoice } from "@/lib/models";
 import { GenerationCard } from "./generation-card";
 import { type FormPreset, GenerationForm } from "./generation-form";
 import { useGenerationPolling } from "./use-generation-polling";
-import type { GenerationSettings, GenerationView } from "@/lib/generations/view";
-
-export type StudioModel = { id: string; label: string; creditsPerImage: number };
 
 /**
  * The studio: the form, and the user's generations as cards. A submitted generation is shown at
@@ -22,7 +22,7 @@ export function Studio({
   initialSettings,
   serverNow,
 }: {
-  model: StudioModel;
+  model: ModelChoice;
   /** No AI/ML API key: new generations come from the local demo source. */
   demo: boolean;
   balance: number;
