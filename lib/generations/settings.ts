@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { SafetyCheckerPolicy } from "@/lib/env";
 import type { Generation } from "@/lib/generated/prisma/client";
 import { DEFAULT_MODEL_ID, findModel } from "@/lib/models";
 
@@ -198,6 +199,11 @@ export type SettingsInput = {
   enableSafetyChecker?: boolean | string;
   syncMode?: boolean | string;
 };
+
+/** The operator's SAFETY_CHECKER policy: when enforced, the checker is on whatever was sent. */
+export function applySafetyPolicy(settings: GenerationSettings, policy: SafetyCheckerPolicy): GenerationSettings {
+  return policy === "enforced" ? { ...settings, enableSafetyChecker: true } : settings;
+}
 
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { isUniqueViolation, recordMovement } from "@/lib/credits/ledger";
 import { type Db, db } from "@/lib/db";
-import { env } from "@/lib/env";
+import { env, type SafetyCheckerPolicy, safetyCheckerPolicy } from "@/lib/env";
 import type { Generation } from "@/lib/generated/prisma/client";
 import { GENERATION_MESSAGES } from "@/lib/generations/messages";
-import { rowFromSettings, settingsInputSchema } from "@/lib/generations/settings";
+import { applySafetyPolicy, rowFromSettings, settingsInputSchema } from "@/lib/generations/settings";
 import { generationEnqueuer, wakeWorkers } from "@/lib/jobs";
 import { findModel } from "@/lib/models";
 import { checkRateLimit } from "@/lib/rate-limit/policies";
@@ -43,12 +43,15 @@ export async function submitGeneration({
   input,
   idempotencyKey,
   database = db(),
+  safetyChecker = safetyCheckerPolicy(),
 }: {
   userId: string;
   /** The settings as a form sends them (lib/generations/settings.ts, settingsInputSchema). */
   input: unknown;
   idempotencyKey: string;
   database?: Db;
+  /** SAFETY_CHECKER; tests pass each policy. */
+  safetyChecker?: SafetyCheckerPolicy;
 }): Promise<SubmitResult> {
   const key = idempotencyKeySchema.safeParse(idempotencyKey);
   if (!key.success) {
@@ -67,7 +70,7 @@ export async function submitGeneration({
     const message = parsed.error.issues[0]?.message ?? "Check the form and try again.";
     return { ok: false, code: "invalid_input", message, fields };
   }
-  const settings = parsed.data;
+  const settings = applySafetyPolicy(parsed.data, safetyChecker);
   const model = findModel(settings.model);
   if (!model) {
     return { ok: false, code: "invalid_input", message: "Choose one of the studio's models.", fields: { model: "" } };

@@ -125,6 +125,27 @@ describe("submitting a generation", () => {
     expect(result.generation.prompt).toBe("a lighthouse\nat dusk\n\twarm light");
   });
 
+  it("with SAFETY_CHECKER=enforced stores the checker on whatever the form sent; user-choice keeps the choice", async () => {
+    const user = await createUser(db, { credits: 40 });
+    const off = input({ enableSafetyChecker: "false" });
+    const enforced = await submitGeneration({
+      userId: user.id,
+      input: off,
+      idempotencyKey: newKey(),
+      safetyChecker: "enforced",
+    });
+    if (!enforced.ok) throw new Error(enforced.message);
+    expect(enforced.generation.enableSafetyChecker).toBe(true);
+    const choice = await submitGeneration({
+      userId: user.id,
+      input: off,
+      idempotencyKey: newKey(),
+      safetyChecker: "user-choice",
+    });
+    if (!choice.ok) throw new Error(choice.message);
+    expect(choice.generation.enableSafetyChecker).toBe(false);
+  });
+
   it("refuses a user without enough credits with the balance and the cost", async () => {
     const user = await createUser(db, { credits: 7 });
     const result = await submitGeneration({ userId: user.id, input: input(), idempotencyKey: newKey() });

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import type { SafetyCheckerPolicy } from "../../lib/env";
 import { submitGeneration } from "../../lib/generations/submit";
 import { startGenerationWorkers } from "../../lib/generations/worker";
 import { createUser, openTestDb } from "../support/db";
@@ -34,12 +35,17 @@ await startGenerationWorkers({ concurrency: 4 });
 
 const COST = 4;
 
-async function generate(prompt: string, extra: Record<string, unknown> = {}) {
+async function generate(
+  prompt: string,
+  extra: Record<string, unknown> = {},
+  safetyChecker: SafetyCheckerPolicy = "user-choice",
+) {
   const user = await createUser(db, { credits: 100 });
   const submitted = await submitGeneration({
     userId: user.id,
     input: { prompt, sizePreset: "square", numImages: 2, ...extra },
     idempotencyKey: newKey(),
+    safetyChecker,
   });
   if (!submitted.ok) throw new Error(submitted.message);
   expect(submitted.generation.source).toBe("API");
@@ -71,6 +77,20 @@ describe("generation against the upstream", () => {
     expect(g.seedUsed).not.toBeNull();
     expect(g.tokensUsed).toBeGreaterThan(0);
   });
+
+  it.each([
+    ["enforced", true],
+    ["user-choice", false],
+  ] as const)(
+    "SAFETY_CHECKER=%s: a form that switched the checker off sends enable_safety_checker %s",
+    async (policy, sent) => {
+      const prompt = `a harbour at night ${newKey()}`;
+      const { g } = await generate(prompt, { enableSafetyChecker: false }, policy);
+      expect(g.status).toBe("COMPLETED");
+      const request = fake.requests().find((r) => (r.body as { prompt?: string }).prompt === prompt);
+      expect(request?.body).toMatchObject({ enable_safety_checker: sent });
+    },
+  );
 
   it("keeps images sent inline (sync_mode, b64_json)", async () => {
     const { g } = await generate("a teapot", { syncMode: true, numImages: 1 });

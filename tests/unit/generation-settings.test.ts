@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseEnv } from "../../lib/env";
+import { parseEnv, safetyCheckerPolicy } from "../../lib/env";
 import {
   aspectOf,
   DEFAULT_SETTINGS,
@@ -209,5 +209,14 @@ describe("configuration", () => {
   it("uses the API only when a key is configured", () => {
     expect(defaultSourceKind(parseEnv({ AIML_API_KEY: "k" }))).toBe("API");
     expect(defaultSourceKind(parseEnv({ AIML_API_KEY: "" }))).toBe("DEMO");
+  });
+
+  it("enforces the safety checker in production unless SAFETY_CHECKER says otherwise", () => {
+    const production = { NODE_ENV: "production", AUTH_SECRET: "x".repeat(32), DATABASE_URL: "postgresql://x/y" };
+    expect(safetyCheckerPolicy(parseEnv(production))).toBe("enforced");
+    expect(safetyCheckerPolicy(parseEnv({ ...production, SAFETY_CHECKER: "user-choice" }))).toBe("user-choice");
+    expect(safetyCheckerPolicy(parseEnv({ NODE_ENV: "development" }))).toBe("user-choice");
+    expect(safetyCheckerPolicy(parseEnv({ NODE_ENV: "development", SAFETY_CHECKER: "enforced" }))).toBe("enforced");
+    expect(() => parseEnv({ SAFETY_CHECKER: "off" })).toThrow(/SAFETY_CHECKER must be "enforced" or "user-choice"/);
   });
 });

@@ -52,3 +52,9 @@ test("the prompt counter counts emoji as two, as the server does, and the form s
   await page.getByRole("button", { name: "Generate" }).click();
   await expect(page.getByText(/at most 4000 characters \(this one counts 4002/).first()).toBeVisible();
 });
+
+test("with the safety checker enforced (production's default) the form does not offer it", async ({ page, signIn }) => {
+  await signIn();
+  await expect(page.getByLabel("Prompt")).toBeVisible();
+  await expect(page.getByRole("checkbox", { name: "Safety checker" })).toHaveCount(0);
+});

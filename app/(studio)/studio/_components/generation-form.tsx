@@ -54,6 +54,7 @@ const isMac = () => typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(n
 export function GenerationForm({
   model,
   demo,
+  safetyChoice,
   balance,
   spendingLocked,
   preset,
@@ -61,6 +62,8 @@ export function GenerationForm({
 }: {
   model: ModelChoice;
   demo: boolean;
+  /** Offer the safety checker's switch (SAFETY_CHECKER=user-choice); else the server keeps it on. */
+  safetyChoice: boolean;
   balance: number;
   spendingLocked: boolean;
   preset: FormPreset | null;
@@ -107,7 +110,7 @@ export function GenerationForm({
       ...(custom ? { width: state.size.width, height: state.size.height } : {}),
       numImages: state.numImages,
       seed: state.seedMode === "fixed" ? state.seed : null,
-      enableSafetyChecker: state.safety,
+      ...(safetyChoice ? { enableSafetyChecker: state.safety } : {}),
     };
     startTransition(async () => {
       try {
@@ -271,16 +274,18 @@ export function GenerationForm({
         {fieldError("seed") ? <p className="text-sm text-red-600 dark:text-red-400">{fieldError("seed")}</p> : null}
       </fieldset>
 
-      <label className="flex items-center gap-2 text-sm">
-        <input
-          type="checkbox"
-          name="enableSafetyChecker"
-          checked={state.safety}
-          onChange={(e) => update({ safety: e.target.checked })}
-          className="h-4 w-4 accent-violet-600"
-        />
-        Safety checker
-      </label>
+      {safetyChoice ? (
+        <label className="flex items-center gap-2 text-sm">
+          <input
+            type="checkbox"
+            name="enableSafetyChecker"
+            checked={state.safety}
+            onChange={(e) => update({ safety: e.target.checked })}
+            className="h-4 w-4 accent-violet-600"
+          />
+          Safety checker
+        </label>
+      ) : null}
 
       <div className="flex flex-col gap-2 border-t border-stone-200 pt-4 dark:border-stone-800">
         <p id={ids.cost} className="text-sm text-stone-700 dark:text-stone-300">

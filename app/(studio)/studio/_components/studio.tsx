@@ -16,6 +16,7 @@ import { useGenerationPolling } from "./use-generation-polling";
 export function Studio({
   model,
   demo,
+  safetyChoice,
   balance: initialBalance,
   spendingLocked,
   initialGenerations,
@@ -25,6 +26,8 @@ export function Studio({
   model: ModelChoice;
   /** No AI/ML API key: new generations come from the local demo source. */
   demo: boolean;
+  /** SAFETY_CHECKER=user-choice: the form offers the safety checker's switch. */
+  safetyChoice: boolean;
   balance: number;
   spendingLocked: boolean;
   initialGenerations: GenerationView[];
@@ -88,6 +91,7 @@ export function Studio({
         <GenerationForm
           model={model}
           demo={demo}
+          safetyChoice={safetyChoice}
           balance={balance}
           spendingLocked={spendingLocked}
           preset={preset}
