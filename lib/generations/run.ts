@@ -128,8 +128,8 @@ export async function runGeneration(database: Db, generationId: string, options:
           }
         : {
             kind: "failed",
-            code: firstFailure?.code ?? "content_blocked",
-            message: firstFailure?.userMessage ?? upstreamError("content_blocked").userMessage,
+            code: firstFailure?.code ?? "no_images",
+            message: firstFailure?.userMessage ?? upstreamError("no_images").userMessage,
             ...facts,
           };
     for (const failure of kept.failures) logFailure(claimed, failure);

@@ -62,6 +62,8 @@ const successSchema = z
       })
       .nullish()
       .catch(null),
+    // How the provider says its safety checker removed images (fal-style, one flag per image asked).
+    has_nsfw_concepts: z.array(z.boolean().catch(false)).nullish().catch(null),
     requestId: lenientString,
     request_id: lenientString,
     id: lenientString,
@@ -122,7 +124,7 @@ export function createAimlClient(options: AimlClientOptions): ImageSource {
       if (raw === null) {
         return { ok: false, error: upstreamError("malformed_response", { requestId: requestIdHeader }), retry: false };
       }
-      return parseSuccess(raw, response.headers, requestIdHeader, params);
+      return parseSuccess(raw, response.headers, requestIdHeader);
     } catch (cause) {
       if (signal?.aborted) throw signal.reason;
       // The provider answered and then stalled or dropped the body: the work was done, so no retry.
@@ -156,12 +158,7 @@ export function createAimlClient(options: AimlClientOptions): ImageSource {
     return { ok: false, error, retry: RETRYABLE_STATUSES.has(status) };
   }
 
-  function parseSuccess(
-    raw: Buffer,
-    headers: Headers,
-    requestIdHeader: string | null,
-    params: GenerationParams,
-  ): Attempt {
+  function parseSuccess(raw: Buffer, headers: Headers, requestIdHeader: string | null): Attempt {
     const parsed = successSchema.safeParse(safeJson(raw.toString("utf8")));
     if (!parsed.success) {
       log("malformed success body", { requestId: requestIdHeader, issues: parsed.error.issues.slice(0, 3) });
@@ -183,8 +180,9 @@ export function createAimlClient(options: AimlClientOptions): ImageSource {
       }
     }
     if (images.length === 0) {
-      const code =
-        undecodable > 0 ? "malformed_response" : params.enable_safety_checker ? "content_blocked" : "provider_error";
+      // Blamed on the safety checker only when the provider says so; otherwise nothing came back.
+      const blocked = body.has_nsfw_concepts?.some(Boolean) ?? false;
+      const code = undecodable > 0 ? "malformed_response" : blocked ? "content_blocked" : "no_images";
       log("no usable images", { requestId, code, items: items.length });
       return { ok: false, error: upstreamError(code, { requestId }), retry: false };
     }

@@ -25,7 +25,8 @@ export type UpstreamErrorCode =
   | "provider_timeout" // 504, or no answer within AIML_TIMEOUT_MS
   | "network" // connection refused/reset, DNS failure
   | "malformed_response" // 2xx whose body is not the documented JSON
-  | "content_blocked" // the safety checker removed every image
+  | "content_blocked" // the provider says its safety checker removed every image
+  | "no_images" // a 2xx answer with no images and no reason given
   | "unsafe_image_link" // a link outside the allowlist, not https, or to a private address
   | "not_an_image" // downloaded bytes are not PNG/JPEG/WebP, or too large
   | "download_failed"; // the image link could not be fetched in time

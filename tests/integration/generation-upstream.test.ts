@@ -127,6 +127,7 @@ describe("generation against the upstream", () => {
     ["[[malformed]]", "malformed_response", /could not read/],
     ["[[malformed:json]]", "malformed_response", /could not read/],
     ["[[blocked]]", "content_blocked", /safety checker/],
+    ["[[empty]]", "no_images", /^No images came back/],
     ["[[unsafe-link]]", "unsafe_image_link", /does not trust/],
     ["[[redirect-offsite]]", "unsafe_image_link", /does not trust/],
     ["[[not-image]]", "not_an_image", /not a valid image/],
