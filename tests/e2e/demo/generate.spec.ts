@@ -58,3 +58,31 @@ test("with the safety checker enforced (production's default) the form does not 
   await expect(page.getByLabel("Prompt")).toBeVisible();
   await expect(page.getByRole("checkbox", { name: "Safety checker" })).toHaveCount(0);
 });
+
+test("a submission refused for lack of credits shows the balance another tab left, in the form and the header", async ({
+  page,
+  context,
+  signIn,
+}) => {
+  await signIn();
+  const header = page.getByTestId("balance");
+  const form = page.getByTestId("form-balance");
+  await expect(header).toHaveText(/balance: 40 credits/);
+  await expect(form).toHaveText("40");
+
+  // Another tab of the same account spends 32 of the 40 credits; this one is not told.
+  const other = await context.newPage();
+  const otherStudio = new StudioPage(other);
+  await otherStudio.goto();
+  for (const prompt of ["The first spend", "The second spend"]) {
+    await otherStudio.generate({ prompt, images: 4 });
+    await expect(otherStudio.card(prompt)).toBeVisible();
+  }
+  await other.close();
+  await expect(header).toHaveText(/balance: 40 credits/);
+
+  await new StudioPage(page).generate({ prompt: "One spend too many", images: 4 });
+  await expect(page.getByText("This needs 16 credits and your balance is 8.")).toBeVisible();
+  await expect(form).toHaveText("8");
+  await expect(header).toHaveText(/balance: 8 credits/);
+});

@@ -59,6 +59,7 @@ export function GenerationForm({
   spendingLocked,
   preset,
   onSubmitted,
+  onRefused,
 }: {
   model: ModelChoice;
   demo: boolean;
@@ -68,6 +69,8 @@ export function GenerationForm({
   spendingLocked: boolean;
   preset: FormPreset | null;
   onSubmitted: (generation: GenerationView, balance: number) => void;
+  /** Refused for lack of credits, with the balance the server found. */
+  onRefused: (balance: number) => void;
 }) {
   const [state, setState] = useState<FormState>(fromSettings(preset ? preset.settings : DEFAULT_SETTINGS));
   const [error, setError] = useState<{ message: string; fields: Record<string, string> } | null>(null);
@@ -123,6 +126,7 @@ export function GenerationForm({
           // A refusal is final for these settings: the next press is a new submission.
           submissionKey.current = null;
           setError({ message: result.error.message, fields: result.error.fields ?? {} });
+          if (result.error.balance !== undefined) onRefused(result.error.balance);
         }
       } catch {
         // The answer was lost (network): the same key is sent again on the next press.
@@ -292,7 +296,11 @@ export function GenerationForm({
           Cost: <strong className="tabular-nums">{cost} credits</strong>
           <span className="text-stone-500 dark:text-stone-400">
             {" "}
-            ({model.creditsPerImage} per image) · Balance: <span className="tabular-nums">{balance}</span> credits
+            ({model.creditsPerImage} per image) · Balance:{" "}
+            <span className="tabular-nums" data-testid="form-balance">
+              {balance}
+            </span>{" "}
+            credits
           </span>
         </p>
         {spendingLocked ? (

@@ -79,6 +79,16 @@ export function Studio({
     [router],
   );
 
+  // Refused for lack of credits (another tab spent them): show the balance the server just read,
+  // here and in the header.
+  const onRefused = useCallback(
+    (freshBalance: number) => {
+      setBalance(freshBalance);
+      router.refresh();
+    },
+    [router],
+  );
+
   const reuse = useCallback((settings: GenerationSettings) => {
     setPreset((current) => ({ settings, version: (current?.version ?? 0) + 1 }));
     formRef.current?.scrollIntoView({ behavior: "smooth", block: "start" });
@@ -96,6 +106,7 @@ export function Studio({
           spendingLocked={spendingLocked}
           preset={preset}
           onSubmitted={onSubmitted}
+          onRefused={onRefused}
         />
       </div>
       <section aria-labelledby="results-title" className="flex min-w-0 flex-col gap-4">
