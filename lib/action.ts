@@ -2,7 +2,13 @@ import "server-only";
 import type { z } from "zod";
 import { currentUser, type SessionUser } from "@/lib/auth";
 
-export type ActionError = { code: string; message: string; fields?: Record<string, string> };
+export type ActionError = {
+  code: string;
+  message: string;
+  fields?: Record<string, string>;
+  /** The caller's credit balance as the refusal found it, when the refusal is about credits. */
+  balance?: number;
+};
 export type ActionResult<T = undefined> = { ok: true; data: T } | { ok: false; error: ActionError };
 
 export function ok<T>(data: T): ActionResult<T> {

@@ -125,6 +125,12 @@ const schema = z
     RATE_LIMIT_CHECKOUTS_PER_USER: rateLimit("10/10m"),
     RATE_LIMIT_SHARE_PAGE_PER_IP: rateLimit("120/1m"),
     RATE_LIMIT_SHARE_IMAGE_PER_IP: rateLimit("600/1m"),
+    // Who decides the image service's safety checker: the operator ("enforced": always on, the form
+    // does not offer it) or each user ("user-choice"). Default: enforced in production.
+    SAFETY_CHECKER: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z.enum(["enforced", "user-choice"], { error: 'must be "enforced" or "user-choice"' }).optional(),
+    ),
     RUN_WORKERS: z.preprocess((v) => (v === undefined ? true : v !== "0" && v !== "false"), z.boolean()),
   })
   .superRefine((env, ctx) => {
@@ -182,6 +188,13 @@ export function env(): Env {
 /** Mail goes to the local outbox page only on a developer's own machine with no SMTP server. */
 export function outboxEnabled(e: Env = env()): boolean {
   return !e.EMAIL_SERVER && (e.NODE_ENV !== "production" || e.ATELIER_EMBEDDED_DB);
+}
+
+export type SafetyCheckerPolicy = "enforced" | "user-choice";
+
+/** SAFETY_CHECKER, else enforced in production and the user's choice elsewhere. */
+export function safetyCheckerPolicy(e: Env = env()): SafetyCheckerPolicy {
+  return e.SAFETY_CHECKER ?? (e.NODE_ENV === "production" ? "enforced" : "user-choice");
 }
 
 export function stripeConfigured(e: Env = env()): boolean {

@@ -1,5 +1,6 @@
 import type { Db } from "@/lib/db";
 import { GENERATION_MESSAGES } from "@/lib/generations/messages";
+import { requestFromSettings, settingsFromRow } from "@/lib/generations/settings";
 import { type Outcome, type SettleResult, type StoredImage, settleGeneration } from "@/lib/generations/settle";
 import { fetchImage } from "@/lib/images/fetch";
 import { ingestImage } from "@/lib/images/ingest";
@@ -7,15 +8,7 @@ import { objectStore } from "@/lib/storage";
 import { imageKey, type ObjectStore, thumbKey } from "@/lib/storage/types";
 import { upstreamError } from "@/lib/upstream/errors";
 import { imageSourceFor } from "@/lib/upstream/source";
-import {
-  type GenerationParams,
-  type ImageSource,
-  SIZE_PRESETS,
-  type SizePreset,
-  type SourceImage,
-  type SourceResult,
-  UpstreamError,
-} from "@/lib/upstream/types";
+import { type ImageSource, type SourceImage, type SourceResult, UpstreamError } from "@/lib/upstream/types";
 
 // One run of a generation job: claim it, call the image source, keep the images, settle. Runs in
 // the web server's process or in `npm run worker` (tsx): no `server-only`, no Next APIs.
@@ -95,7 +88,9 @@ export async function runGeneration(database: Db, generationId: string, options:
     const callStarted = performance.now();
     try {
       const source = options.source ?? imageSourceFor(claimed.source);
-      result = await source.generate(claimed.model, paramsOf(claimed), { signal: callSignal });
+      result = await source.generate(claimed.model, requestFromSettings(settingsFromRow(claimed)), {
+        signal: callSignal,
+      });
     } catch (error) {
       const failure = asUpstreamError(error, callSignal);
       if (!failure) throw error;
@@ -133,8 +128,8 @@ export async function runGeneration(database: Db, generationId: string, options:
           }
         : {
             kind: "failed",
-            code: firstFailure?.code ?? "content_blocked",
-            message: firstFailure?.userMessage ?? upstreamError("content_blocked").userMessage,
+            code: firstFailure?.code ?? "no_images",
+            message: firstFailure?.userMessage ?? upstreamError("no_images").userMessage,
             ...facts,
           };
     for (const failure of kept.failures) logFailure(claimed, failure);
@@ -173,18 +168,6 @@ async function claim(database: Db, generationId: string, attemptSeconds: number)
     RETURNING "id", "userId", "model", "source"::text AS "source", "prompt", "sizePreset", "width", "height",
       "numImages", "seedRequested", "enableSafetyChecker", "syncMode", "attempts", "deadlineAt"`;
   return rows[0] ?? null;
-}
-
-function paramsOf(g: Claimed): GenerationParams {
-  const preset = g.sizePreset && g.sizePreset in SIZE_PRESETS ? (g.sizePreset as SizePreset) : null;
-  return {
-    prompt: g.prompt,
-    image_size: preset ?? { width: g.width, height: g.height },
-    ...(g.seedRequested === null ? {} : { seed: g.seedRequested }),
-    num_images: g.numImages,
-    enable_safety_checker: g.enableSafetyChecker,
-    sync_mode: g.syncMode,
-  };
 }
 
 /** Upstream failures and our own time limit become an UpstreamError; anything else is unexpected (null). */

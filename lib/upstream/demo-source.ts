@@ -1,6 +1,6 @@
 import { createHash, randomInt } from "node:crypto";
 import sharp from "sharp";
-import { resolveSize, SEED_MAX } from "@/lib/upstream/params";
+import { pixelSize, SEED_MAX } from "@/lib/generations/settings";
 import { sleep } from "@/lib/upstream/sleep";
 import type { ImageSource, SourceImage } from "@/lib/upstream/types";
 
@@ -20,7 +20,7 @@ export function createDemoSource(options: DemoSourceOptions = {}): ImageSource {
     async generate(_model, params, { signal }) {
       const started = performance.now();
       const seed = params.seed ?? randomInt(1, SEED_MAX + 1);
-      const { width, height } = resolveSize(params);
+      const { width, height } = pixelSize(params.image_size);
       const images: SourceImage[] = [];
       for (let index = 0; index < params.num_images; index++) {
         signal?.throwIfAborted();

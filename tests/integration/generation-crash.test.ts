@@ -80,7 +80,7 @@ describe("a worker killed mid-call", () => {
     fake.resetCalls();
     const submitted = await submitGeneration({
       userId: user.id,
-      input: { prompt: "[[slow:2500]] a ship in a bottle", image_size: "square", num_images: 2 },
+      input: { prompt: "[[slow:2500]] a ship in a bottle", sizePreset: "square", numImages: 2 },
       idempotencyKey: newKey(),
     });
     if (!submitted.ok) throw new Error(submitted.message);

@@ -21,7 +21,8 @@
 //   [[hang]]              never answer (the client must time out)
 //   [[slow:MS]]           wait MS milliseconds before answering
 //   [[malformed]]         200 with an HTML body;  [[malformed:json]] 200 with JSON of the wrong shape
-//   [[blocked]]           200 with no images (what the safety checker leaves)
+//   [[blocked]]           200 with no images and `has_nsfw_concepts: [true, ...]` (the safety checker says so)
+//   [[empty]]             200 with `data: []` and no reason given
 //   [[partial:N]]         only N of the images asked for
 //   [[alt-shape]]         `images[]` with file metadata + `meta.usage.credits_used` + header
 //                         x-aimlapi-credits-used, instead of `data[]` + `meta.usage.tokens_used`
@@ -40,7 +41,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { pathToFileURL } from "node:url";
 import sharp from "sharp";
 import { z } from "zod";
-import { SIZE_PRESETS, type SizePreset } from "../../lib/upstream/types";
+import { SIZE_PRESETS, type SizePreset } from "../../lib/generations/settings";
 
 export type FakeUpstreamOptions = {
   port?: number;
@@ -68,7 +69,8 @@ const presets = Object.keys(SIZE_PRESETS) as [SizePreset, ...SizePreset[]];
 const dimension = z.number().min(1024).max(4096);
 const requestSchema = z.strictObject({
   model: z.literal(MODEL),
-  prompt: z.string().refine((p) => [...p].length <= 4000, "prompt must be at most 4000 characters"),
+  // Counted in UTF-16 units, as the provider's server may count (the stricter of the two readings).
+  prompt: z.string().max(4000, "prompt must be at most 4000 characters"),
   image_size: z.union([z.enum(presets), z.strictObject({ width: dimension, height: dimension })]).optional(),
   seed: z.number().int().min(1).optional(),
   num_images: z.number().int().min(1).max(4).optional(),
@@ -188,11 +190,12 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     const seed = body.seed ?? randomInt(1, 2 ** 31 - 1);
     const asked = body.num_images ?? 1;
     const partial = Number(markers.get("partial"));
-    const count = markers.has("blocked")
-      ? 0
-      : Number.isInteger(partial) && partial >= 0
-        ? Math.min(partial, asked)
-        : asked;
+    const count =
+      markers.has("blocked") || markers.has("empty")
+        ? 0
+        : Number.isInteger(partial) && partial >= 0
+          ? Math.min(partial, asked)
+          : asked;
     const size = sizeOf(body);
     const items = await Promise.all(
       Array.from({ length: count }, (_, index) => imageItem(body, markers, seed, index, size)),
@@ -214,7 +217,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       return json(res, 200, { images: items, seed, data: items, meta: { usage: { tokens_used: tokens } } }, headers);
     }
     const data = items.map(({ url, b64_json }) => ({ url, b64_json }));
-    return json(res, 200, { data, seed, meta: { usage: { tokens_used: tokens } } }, headers);
+    const safety = markers.has("blocked") ? { has_nsfw_concepts: Array.from({ length: asked }, () => true) } : {};
+    return json(res, 200, { data, seed, ...safety, meta: { usage: { tokens_used: tokens } } }, headers);
   }
 
   async function imageItem(

@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
-import { DemoBadge } from "@/components/studio/demo-badge";
+import { DemoBadge } from "@/components/generation/demo-badge";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { resolveShareToken } from "@/lib/history/share";

@@ -133,6 +133,8 @@ async function main() {
     STRIPE_WEBHOOK_SECRET: c.STRIPE_WEBHOOK_SECRET,
     STRIPE_API_BASE: c.FAKE_STRIPE_URL,
     ADMIN_EMAILS: c.ADMIN_EMAIL,
+    // The demo studio keeps production's default (enforced); this one lets users choose.
+    SAFETY_CHECKER: "user-choice",
   });
   ready = true;
   console.log("[e2e] stack ready");

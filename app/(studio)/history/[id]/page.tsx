@@ -1,18 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { DemoBadge } from "@/components/studio/demo-badge";
+import { DemoBadge } from "@/components/generation/demo-badge";
+import { StatusBadge } from "@/components/generation/status-badge";
 import { requireUser } from "@/lib/auth/require-user";
+import { isSizePreset, reproducibleSeed, SIZE_PRESETS } from "@/lib/generations/settings";
+import { isPending } from "@/lib/generations/status";
 import { getGeneration } from "@/lib/history/queries";
 import { recordIdSchema } from "@/lib/history/schemas";
 import { listShareLinks } from "@/lib/history/share";
 import { findModel } from "@/lib/models";
-import { SIZE_PRESETS } from "@/lib/upstream/types";
 import { DetailActions } from "../_components/detail-actions";
 import { formatBytes, formatDateTime, formatDuration } from "../_components/format";
 import { LiveRefresh } from "../_components/live-refresh";
 import { SharePanel } from "../_components/share-panel";
-import { StatusBadge } from "../_components/status-badge";
 
 export const metadata: Metadata = { title: "Generation" };
 
@@ -35,10 +36,11 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
   const generation = await getGeneration({ userId: user.id, id: id.data });
   if (!generation) notFound();
   const links = await listShareLinks({ userId: user.id, generationId: generation.id });
-  const inFlight = generation.status === "QUEUED" || generation.status === "RUNNING";
-  const preset = Object.entries(SIZE_PRESETS).find(([key]) => key === generation.sizePreset)?.[1];
+  const inFlight = isPending(generation.status);
+  const preset = isSizePreset(generation.sizePreset) ? SIZE_PRESETS[generation.sizePreset] : null;
   const { createdAt, startedAt, completedAt } = generation;
-  const seed = generation.seedUsed ?? (generation.seedRequested === null ? null : BigInt(generation.seedRequested));
+  // The seed re-run and "Reuse settings" submit: the one actually used.
+  const seed = reproducibleSeed(generation);
   // Rendered per request, so "now" for expiry labels is this request's time.
   const now = Date.now();
 

@@ -1,10 +1,10 @@
 "use client";
 
 import Link from "next/link";
-import { DemoBadge } from "@/components/studio/demo-badge";
+import { DemoBadge } from "@/components/generation/demo-badge";
+import { StatusBadge } from "@/components/generation/status-badge";
 import type { HistoryItem } from "@/lib/history/queries";
 import { formatDateTime } from "./format";
-import { StatusBadge } from "./status-badge";
 
 function shortPrompt(prompt: string): string {
   return prompt.length > 60 ? `${prompt.slice(0, 57)}…` : prompt;
