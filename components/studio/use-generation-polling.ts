@@ -15,7 +15,7 @@ const imageSchema = z.object({
   index: z.number(),
   width: z.number(),
   height: z.number(),
-  placeholder: z.string(),
+  placeholder: z.string().nullable(),
   url: z.string(),
   thumbUrl: z.string(),
   downloadUrl: z.string(),

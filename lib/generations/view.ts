@@ -20,8 +20,10 @@ export type ImageView = {
   index: number;
   width: number;
   height: number;
-  placeholder: string;
+  /** null until the derivatives job has made it. */
+  placeholder: string | null;
   url: string;
+  /** The thumbnail, or the original (scaled by the browser) until the thumbnail exists. */
   thumbUrl: string;
   downloadUrl: string;
 };
@@ -83,7 +85,7 @@ export function toGenerationView(g: Generation & { images: Image[] }): Generatio
           height: image.height,
           placeholder: image.placeholder,
           url,
-          thumbUrl: `${url}?variant=thumb`,
+          thumbUrl: image.thumbKey ? `${url}?variant=thumb` : url,
           downloadUrl: `${url}?download=1`,
         };
       }),

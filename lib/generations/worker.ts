@@ -1,13 +1,17 @@
+import { availableParallelism } from "node:os";
 import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { db } from "@/lib/db";
 import { LeaseHeldError, runGeneration } from "@/lib/generations/run";
 import { sweepExpiredGenerations } from "@/lib/generations/sweep";
+import { makeGenerationDerivatives } from "@/lib/images/derivatives-job";
 import { enqueueGenerationAt, jobs, jobsConfig, QUEUES, trackWorker } from "@/lib/jobs";
+import { objectStore } from "@/lib/storage";
 
 // Registers this process as a generation worker: `concurrency` pollers of the generate queue
 // (pg-boss 10 runs one job per poller), the sweeper on a one-minute schedule shared by every
-// process, and one sweep at start so a restarted studio refunds what expired while it was down.
+// process, one sweep at start so a restarted studio refunds what expired while it was down, and
+// the derivatives job (thumbnails and placeholders of settled generations).
 
 const jobData = z.object({ generationId: z.string().min(1) });
 
@@ -23,6 +27,14 @@ export async function startGenerationWorkers(options: { concurrency: number }): 
       },
     );
     trackWorker(id);
+  }
+  // Thumbnails are CPU work: as many pollers as CPU slots, which bound them anyway.
+  for (let i = 0; i < availableParallelism(); i++) {
+    await boss.work<unknown>(QUEUES.derivatives, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+      const data = jobData.safeParse(job?.data);
+      if (!data.success) return console.error(`[derivatives] job ${job?.id} has no generation id`, job?.data);
+      await makeGenerationDerivatives(db(), data.data.generationId, objectStore());
+    });
   }
   await boss.work(QUEUES.sweep, { pollingIntervalSeconds: 5 }, async () => {
     await sweepExpiredGenerations(db());
