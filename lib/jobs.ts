@@ -25,14 +25,22 @@ export type JobsConfig = {
   attemptSeconds: number;
 };
 
-type Runtime = { config: JobsConfig; boss: PgBoss; started?: Promise<PgBoss>; workerIds: string[] };
+/** A consumer of this process's queues other than pg-boss's own work(): woken by submits, stopped first. */
+export type Consumer = { wake(): void; stop(timeoutMs: number): Promise<void> };
+
+type Runtime = {
+  config: JobsConfig;
+  boss: PgBoss;
+  started?: Promise<PgBoss>;
+  consumers: Consumer[];
+};
 
 const globalForJobs = globalThis as unknown as { atelierJobs?: Runtime };
 
 /** Points this process at a job store (tests and the worker command); otherwise env decides. */
 export function configureJobs(config: JobsConfig): void {
   if (globalForJobs.atelierJobs) throw new Error("jobs are already configured in this process");
-  globalForJobs.atelierJobs = { config, boss: createBoss(config), workerIds: [] };
+  globalForJobs.atelierJobs = { config, boss: createBoss(config), consumers: [] };
 }
 
 function runtime(): Runtime {
@@ -164,16 +172,16 @@ export async function enqueueGenerationAt(generationId: string, startAfter: Date
   });
 }
 
-/** Registers a worker id so that a send in this process can wake it at once instead of at the next poll. */
-export function trackWorker(id: string): void {
-  runtime().workerIds.push(id);
+/** Registers a consumer (lib/generations/dispatcher.ts) to be woken with the workers and stopped with the queue. */
+export function trackConsumer(consumer: Consumer): void {
+  runtime().consumers.push(consumer);
 }
 
 /** Wakes this process's generation workers (call after the enqueuing transaction commits). */
 export function wakeWorkers(): void {
   const rt = globalForJobs.atelierJobs;
   if (!rt) return;
-  for (const id of rt.workerIds) rt.boss.notifyWorker(id);
+  for (const consumer of rt.consumers) consumer.wake();
 }
 
 /** Stops polling and closes the pool; running handlers get `timeoutMs` to finish. */
@@ -183,6 +191,7 @@ export async function stopJobs(options: { timeoutMs?: number } = {}): Promise<vo
   globalForJobs.atelierJobs = undefined;
   if (rt.started) {
     await rt.started.catch(() => undefined);
+    await Promise.all(rt.consumers.map((consumer) => consumer.stop(options.timeoutMs ?? 30_000)));
     await rt.boss.stop({ graceful: true, wait: true, timeout: options.timeoutMs ?? 30_000 });
   }
 }
