@@ -120,7 +120,7 @@ describe("a worker killed mid-way", () => {
 
     second.kill("SIGTERM");
     await once(second, "exit");
-  });
+  }, 180_000);
 
   it("between the provider's answer and storing: the next attempt makes 0 new calls, completed once", async () => {
     const user = await createUser(db, { credits: 100 });
@@ -168,5 +168,5 @@ describe("a worker killed mid-way", () => {
 
     second.kill("SIGTERM");
     await once(second, "exit");
-  });
+  }, 180_000);
 });
