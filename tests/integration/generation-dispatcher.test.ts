@@ -15,6 +15,9 @@ Object.assign(process.env, {
   AIML_API_KEY: "test-key",
   AIML_API_BASE_URL: fake.url,
   AIML_IMAGE_HOSTS: fake.url,
+  // This test is about generations in flight, not about the per-user submission limits.
+  GENERATIONS_ACTIVE_PER_USER: "0",
+  RATE_LIMIT_GENERATIONS_PER_USER: "off",
 });
 
 const IN_FLIGHT = 24;
