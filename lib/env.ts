@@ -92,9 +92,10 @@ const schema = z
     // How long one run of a generation job may hold it: past this the job is taken to have died with
     // its worker (crash, kill -9) and is run again. Each run stops its upstream call before then.
     GENERATION_ATTEMPT_SECONDS: intWithDefault(420, 5, 3600),
-    // Generation jobs one process works on at once. Mostly waiting on the upstream (10-20 s a call),
-    // so well above the core count; the CPU part (ingest) runs on sharp's own thread pool.
-    GENERATION_CONCURRENCY: intWithDefault(16, 1, 64),
+    // Generations one process keeps in flight: jobs waiting on the image model (I/O, 10-20 s a call,
+    // no database connection held), not CPU work, which runs behind a per-core semaphore
+    // (lib/cpu-slots.ts). See docs/generation.md, "Concurrency".
+    GENERATION_CONCURRENCY: intWithDefault(200, 1, 1000),
     STORAGE_DIR: optional,
     S3_BUCKET: optional,
     S3_REGION: z.string().default("us-east-1"),

@@ -12,8 +12,10 @@ export const imageViewSchema = z.object({
   index: z.number(),
   width: z.number(),
   height: z.number(),
-  placeholder: z.string(),
+  /** null until the derivatives job has made it. */
+  placeholder: z.string().nullable(),
   url: z.string(),
+  /** The thumbnail, or the original (scaled by the browser) until the thumbnail exists. */
   thumbUrl: z.string(),
   downloadUrl: z.string(),
 });
@@ -62,7 +64,7 @@ export function toGenerationView(g: Generation & { images: Image[] }): Generatio
           height: image.height,
           placeholder: image.placeholder,
           url,
-          thumbUrl: `${url}?variant=thumb`,
+          thumbUrl: image.thumbKey ? `${url}?variant=thumb` : url,
           downloadUrl: `${url}?download=1`,
         };
       }),

@@ -35,12 +35,15 @@ export async function imageResponse(request: ImageRequest): Promise<Response> {
   });
   if (!image) return notFound();
 
-  const thumb = request.variant === "thumb";
+  // Until the derivatives job has made the thumbnail, the original stands in for it, and is not
+  // cached under the thumbnail's address (the thumbnail will replace it there).
+  const standIn = request.variant === "thumb" && image.thumbKey === null;
+  const thumb = request.variant === "thumb" && !standIn;
   const etag = `"${image.sha256}${thumb ? "-thumb" : ""}"`;
   const headers = new Headers({
     "content-type": thumb ? "image/webp" : image.contentType,
     "x-content-type-options": "nosniff",
-    "cache-control": "private, max-age=31536000, immutable",
+    "cache-control": standIn ? "private, no-cache" : "private, max-age=31536000, immutable",
     etag,
   });
   if (request.download) {
@@ -54,7 +57,7 @@ export async function imageResponse(request: ImageRequest): Promise<Response> {
     return new Response(null, { status: 304, headers });
   }
 
-  const bytes = await (request.store ?? objectStore()).get(thumb ? image.thumbKey : image.storageKey);
+  const bytes = await (request.store ?? objectStore()).get(thumb && image.thumbKey ? image.thumbKey : image.storageKey);
   if (!bytes) {
     console.error("images: stored object missing", { imageId: request.imageId, variant: request.variant });
     return notFound();

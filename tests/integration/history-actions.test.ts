@@ -64,7 +64,7 @@ describe("deleting generations", () => {
       generationId: generation.id,
     });
     await createShareLink({ userId: user.id, generationId: generation.id, expiresIn: "never" });
-    const keys = images.flatMap((i) => [i.storageKey, i.thumbKey]);
+    const keys = images.flatMap((i) => [i.storageKey, i.thumbKey ?? "missing thumbnail"]);
     expect(keys.every(stored)).toBe(true);
 
     const outcome = await deleteGenerations({ userId: user.id, ids: [generation.id] });

@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { ingestImage } from "../../lib/images/ingest";
+import { makeDerivatives } from "../../lib/images/derivatives";
+import { inspectImage } from "../../lib/images/ingest";
 import { imageResponse } from "../../lib/images/serve";
 import { createDiskStore } from "../../lib/storage/disk";
 import { imageKey, thumbKey } from "../../lib/storage/types";
@@ -33,7 +34,7 @@ async function storedImage(userId: string, prompt = "A fox, in the snow! ❄️"
   const bytes = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#36c" } })
     .jpeg()
     .toBuffer();
-  const ingested = await ingestImage(bytes);
+  const ingested = { ...inspectImage(bytes), ...(await makeDerivatives(bytes, "jpg")) };
   const storageKey = imageKey(userId, generation.id, 0, ingested.ext);
   const thumb = thumbKey(userId, generation.id, 0);
   await store.put(storageKey, ingested.bytes, ingested.contentType);

@@ -32,6 +32,7 @@
 //   [[redirect-offsite]]  image links redirect to another host name (localhost instead of 127.0.0.1)
 //   [[not-image]]         image links serve HTML while claiming Content-Type image/png
 //   [[chunked]]           image links are served without Content-Length
+//   [[slow-files:MS]]     image links wait MS milliseconds before serving (a download in progress)
 //
 // The handle's calls() counts generation requests (POST /v1/images/generations) since start or
 // resetCalls(); requests() returns their parsed bodies and Authorization headers.
@@ -79,7 +80,7 @@ const requestSchema = z.strictObject({
 });
 type GenerationRequest = z.infer<typeof requestSchema>;
 
-type FileSpec = { width: number; height: number; color: string; kind: "png" | "html" | "chunked" };
+type FileSpec = { width: number; height: number; color: string; kind: "png" | "html" | "chunked"; delayMs: number };
 
 type Markers = Map<string, string>;
 
@@ -234,6 +235,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       height: Math.max(16, Math.round(size.height * scale)),
       color: `#${digest.slice(0, 6)}`,
       kind: markers.has("not-image") ? "html" : markers.has("chunked") ? "chunked" : "png",
+      delayMs: Number(markers.get("slow-files")) || 0,
     };
     const meta = {
       content_type: "image/png",
@@ -257,6 +259,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   async function serveFile(res: ServerResponse, token: string) {
     const spec = files.get(token);
     if (!spec) return errorBody(res, 404, "No such file", `/files/${token}.png`);
+    if (spec.delayMs > 0) await sleep(spec.delayMs);
     if (spec.kind === "html") {
       res.writeHead(200, { "content-type": "image/png" }).end("<!doctype html><html><body>Not an image</body></html>");
       return;

@@ -110,7 +110,7 @@ export default async function SharedGenerationPage({ params }: Props) {
                 width={image.width}
                 height={image.height}
                 decoding="async"
-                style={{ backgroundImage: `url("${image.placeholder}")` }}
+                style={image.placeholder ? { backgroundImage: `url("${image.placeholder}")` } : undefined}
                 className="h-auto w-full rounded-xl bg-stone-200 bg-cover bg-center dark:bg-stone-800"
               />
             </li>

@@ -96,7 +96,7 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
                   width={image.width}
                   height={image.height}
                   decoding="async"
-                  style={{ backgroundImage: `url("${image.placeholder}")` }}
+                  style={image.placeholder ? { backgroundImage: `url("${image.placeholder}")` } : undefined}
                   className="h-auto w-full rounded-xl bg-stone-200 bg-cover bg-center dark:bg-stone-800"
                 />
                 <figcaption className="flex flex-wrap items-center justify-between gap-2 text-sm text-stone-600 dark:text-stone-400">
@@ -160,6 +160,7 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
           {generation.upstreamMs !== null && (
             <Row term="Image service time">{formatDuration(generation.upstreamMs)}</Row>
           )}
+          <Row term="Image service calls">{generation.providerCalls}</Row>
           {generation.errorCode && <Row term="Error code">{generation.errorCode}</Row>}
           {generation.providerRequestId && <Row term="Provider request id">{generation.providerRequestId}</Row>}
         </dl>

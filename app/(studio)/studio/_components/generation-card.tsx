@@ -83,7 +83,7 @@ export function GenerationCard({
                 onClick={() => setOpen(image)}
                 className="block w-full overflow-hidden rounded-lg bg-stone-200 bg-cover bg-center dark:bg-stone-800"
                 style={{
-                  backgroundImage: `url(${image.placeholder})`,
+                  backgroundImage: image.placeholder ? `url(${image.placeholder})` : undefined,
                   aspectRatio: `${image.width} / ${image.height}`,
                 }}
                 aria-label={`Open image ${image.index + 1} full size`}
@@ -201,7 +201,10 @@ function ImageDialog({
             width={image.width}
             height={image.height}
             className="max-h-[85dvh] w-auto object-contain"
-            style={{ backgroundImage: `url(${image.placeholder})`, backgroundSize: "cover" }}
+            style={{
+              backgroundImage: image.placeholder ? `url(${image.placeholder})` : undefined,
+              backgroundSize: "cover",
+            }}
           />
         </div>
       ) : null}

@@ -23,8 +23,11 @@ export async function GET(
   const shared = await resolveShareToken({ token: parsed.data.token });
   const image = shared?.images.find((i) => i.index === parsed.data.index);
   if (!image) return notFound();
-  const thumb = new URL(request.url).searchParams.get("variant") === "thumb";
-  const bytes = await objectStore().get(thumb ? image.thumbKey : image.storageKey);
+  // Until the derivatives job has made the thumbnail, the original stands in for it.
+  const wantsThumb = new URL(request.url).searchParams.get("variant") === "thumb";
+  const key = wantsThumb && image.thumbKey ? image.thumbKey : image.storageKey;
+  const thumb = key === image.thumbKey;
+  const bytes = await objectStore().get(key);
   if (!bytes) return notFound();
   return new Response(new Uint8Array(bytes), {
     headers: {
