@@ -30,13 +30,22 @@ const CONNECTION_MESSAGES = [
   "the database system is starting up",
   "can't reach database server",
   "database connection closed",
+  "server has closed the connection",
+  "connectionclosed",
+  "databasenotreachable",
 ];
+// Prisma's codes for "cannot reach / timed out / connection closed".
+const PRISMA_CODES = new Set(["P1001", "P1002", "P1017"]);
 
 export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
   if (error instanceof DatabaseUnavailableError) return true;
   if (!(error instanceof Error) || depth > 5) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === "string" && (NETWORK_CODES.has(code) || /^(08|57P0)/.test(code))) return true;
+  if (typeof code === "string" && (NETWORK_CODES.has(code) || PRISMA_CODES.has(code) || /^(08|57P0)/.test(code))) {
+    return true;
+  }
+  const kind = (error as { cause?: { kind?: unknown } }).cause?.kind;
+  if (kind === "ConnectionClosed" || kind === "DatabaseNotReachable") return true;
   const message = error.message.toLowerCase();
   if (CONNECTION_MESSAGES.some((m) => message.includes(m))) return true;
   const nested = [(error as { cause?: unknown }).cause];
