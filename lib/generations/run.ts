@@ -2,8 +2,8 @@ import type { Tx } from "@/lib/credits/ledger";
 import type { Db } from "@/lib/db";
 import { parseSavedAnswer, recordAnswer, type SavedAnswer } from "@/lib/generations/answer";
 import { GENERATION_MESSAGES } from "@/lib/generations/messages";
-import { requestFromSettings, settingsFromRow } from "@/lib/generations/settings";
 import { type RetryPolicy, STORAGE_RETRY, withRetries } from "@/lib/generations/retry";
+import { requestFromSettings, settingsFromRow } from "@/lib/generations/settings";
 import { type Outcome, type SettleResult, type StoredImage, settleGeneration } from "@/lib/generations/settle";
 import { fetchImage } from "@/lib/images/fetch";
 import { inspectImage } from "@/lib/images/ingest";
@@ -12,11 +12,7 @@ import { objectStore } from "@/lib/storage";
 import { imageKey, type ObjectStore } from "@/lib/storage/types";
 import { upstreamError } from "@/lib/upstream/errors";
 import { imageSourceFor } from "@/lib/upstream/source";
-import {
-  type ImageSource,
-  type SourceResult,
-  UpstreamError,
-} from "@/lib/upstream/types";
+import { type ImageSource, type SourceResult, UpstreamError } from "@/lib/upstream/types";
 
 // One run of a generation job: claim it, call the image source (unless an earlier attempt saved
 // its answer: then resume from that), save the answer, keep the images, settle. Runs in the web
@@ -119,7 +115,9 @@ export async function runGeneration(database: Db, generationId: string, options:
       const callStarted = performance.now();
       try {
         const source = options.source ?? imageSourceFor(claimed.source);
-        result = await source.generate(claimed.model, requestFromSettings(settingsFromRow(claimed)), { signal: callSignal });
+        result = await source.generate(claimed.model, requestFromSettings(settingsFromRow(claimed)), {
+          signal: callSignal,
+        });
       } catch (error) {
         const failure = asUpstreamError(error, callSignal);
         if (!failure) throw error;

@@ -1,11 +1,14 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { notFoundResponse as notFound } from "@/lib/http/route-errors";
 import { objectStore } from "@/lib/storage";
 import type { ObjectStore } from "@/lib/storage/types";
 
 // Builds the answer of GET /api/images/:id. Ownership is part of the query: another user's image
-// and a missing one give the same 404, so ids reveal nothing. Stored objects never change (a key
-// is written once per image), hence immutable caching, private because they are personal.
+// and a missing one give the same 404, so ids reveal nothing. The browser may keep a copy but must
+// ask again before each use (`private, no-cache`): the owner check runs every time, a copy left in
+// a shared computer's cache is not served to the next person without it, and the ETag (the
+// image's SHA-256) makes the re-check a 304 without the bytes.
 
 export type ImageVariant = "original" | "thumb";
 
@@ -43,7 +46,7 @@ export async function imageResponse(request: ImageRequest): Promise<Response> {
   const headers = new Headers({
     "content-type": thumb ? "image/webp" : image.contentType,
     "x-content-type-options": "nosniff",
-    "cache-control": standIn ? "private, no-cache" : "private, max-age=31536000, immutable",
+    "cache-control": "private, no-cache",
     etag,
   });
   if (request.download) {
@@ -64,10 +67,6 @@ export async function imageResponse(request: ImageRequest): Promise<Response> {
   }
   headers.set("content-length", String(bytes.length));
   return new Response(new Uint8Array(bytes), { status: 200, headers });
-}
-
-function notFound(): Response {
-  return Response.json({ error: "not_found" }, { status: 404, headers: { "cache-control": "no-store" } });
 }
 
 /** "atelier-a-fox-in-the-snow": the prompt's first words, ASCII only, so every browser keeps the name. */
