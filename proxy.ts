@@ -19,5 +19,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/studio/:path*", "/history/:path*", "/billing/:path*", "/generations/:path*"],
+  matcher: ["/studio/:path*", "/history/:path*", "/billing/:path*", "/generations/:path*", "/settings/:path*"],
 };

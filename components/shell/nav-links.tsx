@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/studio", label: "Studio" },
   { href: "/history", label: "History" },
   { href: "/billing", label: "Billing" },
+  { href: "/settings/api-keys", label: "API keys" },
 ];
 
 export function NavLinks() {

@@ -1,0 +1,102 @@
+import "server-only";
+import { ApiError, apiErrorBody } from "@/lib/api/errors";
+import { requestIdOf } from "@/lib/api/request-id";
+import { type ApiCaller, authenticateApiKey } from "@/lib/api-keys/keys";
+import type { ApiScope } from "@/lib/api-keys/scopes";
+import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { readCapped } from "@/lib/http/read-capped";
+
+// The one way to write a /v1 handler. It authenticates the bearer key (never a session cookie:
+// the API and the pages have separate credentials), checks the key's scope, runs the handler,
+// turns every failure into OpenAI's error shape, and stamps X-Request-Id on every answer.
+
+export type ApiContext<P> = { request: Request; caller: ApiCaller; requestId: string; params: P };
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+async function authenticate(request: Request): Promise<ApiCaller> {
+  const header = request.headers.get("authorization");
+  const match = header ? BEARER.exec(header) : null;
+  if (!match?.[1]) {
+    throw new ApiError(
+      401,
+      "invalid_request_error",
+      "missing_api_key",
+      "Send your Atelier API key as `Authorization: Bearer atl_…`. Create one under Settings → API keys.",
+    );
+  }
+  const caller = await authenticateApiKey(db(), match[1]);
+  if (!caller) throw new ApiError(401, "invalid_request_error", "invalid_api_key", "Invalid or revoked API key.");
+  return caller;
+}
+
+export function errorResponse(error: unknown, requestId: string): Response {
+  if (error instanceof ApiError) {
+    return Response.json(apiErrorBody(error), { status: error.status, headers: error.options.headers });
+  }
+  console.error("api: unexpected failure", { requestId, error });
+  const internal = new ApiError(500, "api_error", "internal_error", "Something went wrong on our side. Please retry.");
+  return Response.json(apiErrorBody(internal), { status: 500 });
+}
+
+function stamp(response: Response, requestId: string): Response {
+  response.headers.set("x-request-id", requestId);
+  if (!response.headers.has("cache-control")) response.headers.set("cache-control", "no-store");
+  return response;
+}
+
+export function apiRoute<P = Record<string, never>>(
+  scope: ApiScope,
+  handler: (context: ApiContext<P>) => Promise<Response>,
+): (request: Request, context: { params: Promise<P> }) => Promise<Response> {
+  return async (request, context) => {
+    const requestId = requestIdOf(request);
+    try {
+      const caller = await authenticate(request);
+      if (!caller.scopes.includes(scope)) {
+        throw new ApiError(403, "permission_error", "insufficient_scope", `This API key lacks the "${scope}" scope.`);
+      }
+      return stamp(await handler({ request, caller, requestId, params: await context.params }), requestId);
+    } catch (error) {
+      return stamp(errorResponse(error, requestId), requestId);
+    }
+  };
+}
+
+/** A /v1 route that needs no key (the OpenAPI document, signed image links). */
+export function publicApiRoute<P = Record<string, never>>(
+  handler: (context: { request: Request; requestId: string; params: P }) => Promise<Response>,
+): (request: Request, context: { params: Promise<P> }) => Promise<Response> {
+  return async (request, context) => {
+    const requestId = requestIdOf(request);
+    try {
+      return stamp(await handler({ request, requestId, params: await context.params }), requestId);
+    } catch (error) {
+      return stamp(errorResponse(error, requestId), requestId);
+    }
+  };
+}
+
+/** The JSON body of a request, or a 400 in the API's shape. */
+export async function jsonBody(request: Request, maxBytes = 64 * 1024): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().includes("application/json")) {
+    throw new ApiError(415, "invalid_request_error", "unsupported_media_type", "Send the body as application/json.");
+  }
+  const bytes = request.body ? await readCapped(request.body, maxBytes) : Buffer.alloc(0);
+  if (!bytes) {
+    throw new ApiError(413, "invalid_request_error", "body_too_large", `The body is over ${maxBytes} bytes.`);
+  }
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch {
+    throw new ApiError(400, "invalid_request_error", "invalid_json", "The body is not valid JSON.");
+  }
+}
+
+/** The studio's public origin for absolute links: AUTH_URL when set, else the request's own. */
+export function apiOrigin(request: Request): string {
+  const configured = env().AUTH_URL;
+  return configured ? new URL(configured).origin : new URL(request.url).origin;
+}
