@@ -1,9 +1,10 @@
 import "server-only";
+import type { ApiBalance } from "@/lib/api/schemas";
 import { db } from "@/lib/db";
 
 const RECENT_MOVEMENTS = 20;
 
-export async function apiBalance({ userId }: { userId: string }) {
+export async function apiBalance({ userId }: { userId: string }): Promise<ApiBalance> {
   const [user, movements] = await Promise.all([
     db().user.findUniqueOrThrow({ where: { id: userId }, select: { creditBalance: true } }),
     db().creditMovement.findMany({
@@ -13,7 +14,7 @@ export async function apiBalance({ userId }: { userId: string }) {
     }),
   ]);
   return {
-    object: "balance" as const,
+    object: "balance",
     credits: user.creditBalance,
     movements: movements.map((m) => ({
       id: m.id,

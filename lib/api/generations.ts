@@ -3,6 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { ApiError, invalidRequest } from "@/lib/api/errors";
 import { signedImagePath } from "@/lib/api/image-links";
+import type { ApiGeneration, ImagesResponse } from "@/lib/api/schemas";
 import { type Db, db } from "@/lib/db";
 import type { Generation, Image } from "@/lib/generated/prisma/client";
 import { type SubmitFailure, submitGeneration } from "@/lib/generations/submit";
@@ -21,22 +22,28 @@ const dimension = z.number().int();
 /** POST /v1/images/generations. Unknown fields are refused, as OpenAI does, so typos are not silent. */
 export const imageGenerationRequestSchema = z
   .object({
-    model: z.string().max(100).optional(),
-    prompt: z.string({ error: "`prompt` is required." }),
-    n: z.number().int("`n` must be a whole number.").optional(),
+    model: z.string().max(100).optional().describe(`A text-to-image model id; default ${DEFAULT_MODEL_ID}.`),
+    prompt: z.string({ error: "`prompt` is required." }).describe("Up to 4000 characters (UTF-16 units)."),
+    n: z.number().int("`n` must be a whole number.").optional().describe("Images to make, 1 to 4; default 1."),
     size: z
       .string()
       .regex(/^(auto|\d{1,5}x\d{1,5})$/, '`size` is "auto" or "WIDTHxHEIGHT", e.g. "2048x2048".')
       .optional(),
     response_format: z.enum(["url", "b64_json"], { error: '`response_format` is "url" or "b64_json".' }).optional(),
     // Seedream's own fields.
-    image_size: z.union([z.string(), z.object({ width: dimension, height: dimension }).strict()]).optional(),
-    seed: z.number().int("`seed` must be a whole number.").optional(),
+    image_size: z
+      .union([z.string(), z.object({ width: dimension, height: dimension }).strict()])
+      .optional()
+      .describe(
+        "Seedream's size: a preset name (square_hd, landscape_16_9, …) or { width, height } from 1024 to 4096.",
+      ),
+    seed: z.number().int("`seed` must be a whole number.").optional().describe("1 to 2147483647; random when absent."),
     enable_safety_checker: z.boolean().optional(),
     // OpenAI's end-user id: accepted and not used.
     user: z.string().max(256).optional(),
   })
-  .strict();
+  .strict()
+  .meta({ id: "CreateImageRequest" });
 
 export type ImageGenerationRequest = z.infer<typeof imageGenerationRequestSchema>;
 
@@ -198,16 +205,14 @@ export function findApiGeneration({ userId, id }: { userId: string; id: string }
 
 export const API_STATUS = { QUEUED: "queued", RUNNING: "running", COMPLETED: "completed", FAILED: "failed" } as const;
 
-export type ApiGeneration = ReturnType<typeof toApiGeneration>;
-
 /** A generation as the API shows it. `origin` makes image links absolute. */
-export function toApiGeneration(g: GenerationWithImages, origin: string) {
+export function toApiGeneration(g: GenerationWithImages, origin: string): ApiGeneration {
   return {
     id: g.id,
-    object: "generation" as const,
+    object: "generation",
     status: API_STATUS[g.status],
     model: g.model,
-    source: g.source === "DEMO" ? ("demo" as const) : ("api" as const),
+    source: g.source === "DEMO" ? "demo" : "api",
     created: Math.floor(g.createdAt.getTime() / 1000),
     completed_at: g.completedAt ? Math.floor(g.completedAt.getTime() / 1000) : null,
     prompt: g.prompt,
@@ -234,7 +239,7 @@ export function toApiGeneration(g: GenerationWithImages, origin: string) {
 export async function toImagesResponse(
   g: GenerationWithImages,
   { origin, format }: { origin: string; format: "url" | "b64_json" },
-) {
+): Promise<ImagesResponse> {
   const store = objectStore();
   const data = await Promise.all(
     g.images.map(async (image) => {
