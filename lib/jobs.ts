@@ -10,6 +10,8 @@ export const QUEUES = {
   generate: "generate",
   /** Refunds generations past their deadline (cron, once a minute across all processes). */
   sweep: "generation-sweep",
+  /** One job per outgoing webhook delivery (lib/webhooks/deliver.ts). */
+  webhook: "webhook-delivery",
 } as const;
 
 export type GenerateJob = { generationId: string };
@@ -71,6 +73,7 @@ export async function jobs(): Promise<PgBoss> {
     await rt.boss.start();
     await rt.boss.createQueue(QUEUES.generate, { name: QUEUES.generate, ...generateRetryOptions(rt.config) });
     await rt.boss.createQueue(QUEUES.sweep, { name: QUEUES.sweep, policy: "singleton", retryLimit: 0 });
+    await rt.boss.createQueue(QUEUES.webhook, { name: QUEUES.webhook, ...WEBHOOK_RETRY_OPTIONS });
     return rt.boss;
   })().catch((error: unknown) => {
     rt.started = undefined;
@@ -104,8 +107,21 @@ export async function generationEnqueuer(): Promise<Enqueue> {
 }
 
 async function enqueueWith(boss: PgBoss, tx: Tx, generationId: string): Promise<string> {
-  const id = await boss.send(QUEUES.generate, { generationId } satisfies GenerateJob, {
+  return sendInTransaction(boss, tx, QUEUES.generate, { generationId } satisfies GenerateJob, {
     ...generateRetryOptions(runtime().config),
+  });
+}
+
+/** Adds a job on the caller's transaction: it exists exactly when that transaction commits. */
+async function sendInTransaction(
+  boss: PgBoss,
+  tx: Tx,
+  queue: string,
+  data: object,
+  options: PgBoss.SendOptions,
+): Promise<string> {
+  const id = await boss.send(queue, data, {
+    ...options,
     db: {
       async executeSql(text: string, values: unknown[]) {
         // pg serialises objects as JSON itself; through Prisma they must arrive as text.
@@ -115,8 +131,31 @@ async function enqueueWith(boss: PgBoss, tx: Tx, generationId: string): Promise<
       },
     },
   });
-  if (!id) throw new Error(`the ${QUEUES.generate} queue refused the job for generation ${generationId}`);
+  if (!id) throw new Error(`the ${queue} queue refused a job`);
   return id;
+}
+
+// Webhook deliveries retry with exponential backoff (pg-boss: 5 s x 2^n, jittered) for about a
+// day: 14 retries add up to 23-46 hours. Each attempt may take a minute at most.
+const WEBHOOK_RETRY_OPTIONS = { retryLimit: 14, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 };
+
+export type WebhookJob = { deliveryId: string };
+
+/** Queues one webhook delivery on the caller's transaction (the queue must already be started). */
+export async function enqueueWebhookDelivery(tx: Tx, deliveryId: string): Promise<string> {
+  return sendInTransaction(
+    await jobs(),
+    tx,
+    QUEUES.webhook,
+    { deliveryId } satisfies WebhookJob,
+    WEBHOOK_RETRY_OPTIONS,
+  );
+}
+
+/** Queues a delivery again now ("resend"), outside any transaction. */
+export async function resendWebhookDelivery(deliveryId: string): Promise<void> {
+  const boss = await jobs();
+  await boss.send(QUEUES.webhook, { deliveryId } satisfies WebhookJob, WEBHOOK_RETRY_OPTIONS);
 }
 
 /**

@@ -87,6 +87,14 @@ export function submitFailureToApiError(failure: SubmitFailure): ApiError {
       return new ApiError(402, "insufficient_credits", "insufficient_credits", failure.message);
     case "spending_locked":
       return new ApiError(403, "permission_error", "spending_locked", failure.message);
+    case "rate_limited":
+      return new ApiError(429, "rate_limit_error", "rate_limit_exceeded", failure.message, {
+        headers: { "retry-after": String(failure.retryAfterSeconds) },
+      });
+    case "too_many_active":
+      return new ApiError(429, "rate_limit_error", "too_many_active_generations", failure.message, {
+        headers: { "retry-after": "5" },
+      });
     case "unknown_user":
       return new ApiError(401, "invalid_request_error", "invalid_api_key", "Invalid or revoked API key.");
   }

@@ -6,6 +6,8 @@ import type { ApiScope } from "@/lib/api-keys/scopes";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { readCapped } from "@/lib/http/read-capped";
+import { hitRateLimit, retryIn } from "@/lib/rate-limit/limiter";
+import { rateLimitHeaders } from "@/lib/rate-limit/response";
 
 // The one way to write a /v1 handler. It authenticates the bearer key (never a session cookie:
 // the API and the pages have separate credentials), checks the key's scope, runs the handler,
@@ -54,10 +56,27 @@ export function apiRoute<P = Record<string, never>>(
     const requestId = requestIdOf(request);
     try {
       const caller = await authenticate(request);
+      const limit = await hitRateLimit(db(), {
+        name: "apiRequestsPerKey",
+        subject: caller.keyId,
+        setting: env().RATE_LIMIT_API_PER_KEY,
+      });
+      const limitHeaders = rateLimitHeaders(limit);
+      if (!limit.allowed) {
+        throw new ApiError(
+          429,
+          "rate_limit_error",
+          "rate_limit_exceeded",
+          `Too many requests with this API key. Try again ${retryIn(limit.retryAfterSeconds)}.`,
+          { headers: limitHeaders },
+        );
+      }
       if (!caller.scopes.includes(scope)) {
         throw new ApiError(403, "permission_error", "insufficient_scope", `This API key lacks the "${scope}" scope.`);
       }
-      return stamp(await handler({ request, caller, requestId, params: await context.params }), requestId);
+      const response = await handler({ request, caller, requestId, params: await context.params });
+      for (const [name, value] of Object.entries(limitHeaders)) response.headers.set(name, value);
+      return stamp(response, requestId);
     } catch (error) {
       return stamp(errorResponse(error, requestId), requestId);
     }

@@ -1,4 +1,4 @@
-import OpenAI, { APIError, AuthenticationError, NotFoundError, PermissionDeniedError } from "openai";
+import OpenAI, { APIError, AuthenticationError, NotFoundError, PermissionDeniedError, RateLimitError } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey } from "../../lib/api-keys/keys";
 import type { ApiScope } from "../../lib/api-keys/scopes";
@@ -283,5 +283,27 @@ describe("reading", () => {
     });
     const unauthenticated = await call("/v1/balance");
     expect(unauthenticated.headers.get("x-request-id")).toMatch(/^req_[0-9a-f]{32}$/);
+  });
+});
+
+describe("rate limits per key", () => {
+  it("counts every request of a key, says how many are left, and throws RateLimitError past the limit", async () => {
+    const user = await createUser(db, { credits: 40 });
+    const key = await keyFor(user.id);
+    const first = await call("/v1/balance", { key });
+    expect(first.headers.get("x-ratelimit-limit")).toBe("120");
+    expect(first.headers.get("x-ratelimit-remaining")).toBe("119");
+    expect(Number(first.headers.get("x-ratelimit-reset"))).toBeGreaterThan(Date.now() / 1000);
+    for (let batch = 0; batch < 7; batch++) {
+      await Promise.all(Array.from({ length: 17 }, () => call("/v1/balance", { key })));
+    }
+    const error = await client(key)
+      .images.generate({ prompt: "one too many" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(Number((error as RateLimitError).headers?.get("retry-after"))).toBeGreaterThan(0);
+    expect(await balanceOf(db, user.id)).toBe(40);
+    // Another key of the same user has a budget of its own.
+    expect((await call("/v1/balance", { key: await keyFor(user.id) })).status).toBe(200);
   });
 });
