@@ -87,6 +87,8 @@ export function submitFailureToApiError(failure: SubmitFailure): ApiError {
       return new ApiError(402, "insufficient_credits", "insufficient_credits", failure.message);
     case "spending_locked":
       return new ApiError(403, "permission_error", "spending_locked", failure.message);
+    case "account_frozen":
+      return new ApiError(403, "permission_error", "account_frozen", failure.message);
     case "rate_limited":
       return new ApiError(429, "rate_limit_error", "rate_limit_exceeded", failure.message, {
         headers: { "retry-after": String(failure.retryAfterSeconds) },
