@@ -6,13 +6,13 @@ import { signedImagePath } from "@/lib/api/image-links";
 import type { ApiGeneration, ImagesResponse } from "@/lib/api/schemas";
 import { type Db, db } from "@/lib/db";
 import type { Generation, Image } from "@/lib/generated/prisma/client";
+import { isSizePreset, type SettingsInput, SIZE_PRESETS, type SizePreset } from "@/lib/generations/settings";
 import { type SubmitFailure, submitGeneration } from "@/lib/generations/submit";
 import type { Cursor } from "@/lib/history/cursor";
 import type { HistoryFilters } from "@/lib/history/filters";
 import { listGenerations } from "@/lib/history/queries";
 import { DEFAULT_MODEL_ID } from "@/lib/models";
 import { objectStore } from "@/lib/storage";
-import { SIZE_PRESETS } from "@/lib/upstream/types";
 
 // The public API's generations: the request OpenAI's `images.generate` sends (plus Seedream's own
 // fields), how it maps onto the studio's one submit path, and the JSON a generation is shown as.
@@ -47,33 +47,50 @@ export const imageGenerationRequestSchema = z
 
 export type ImageGenerationRequest = z.infer<typeof imageGenerationRequestSchema>;
 
-/** The studio form's fields for an API request; the studio's own validation then applies to both. */
-export function toStudioInput(request: ImageGenerationRequest): Record<string, unknown> {
+/** The studio's settings input for an API request; the studio's own validation then applies to both. */
+export function toStudioInput(request: ImageGenerationRequest): SettingsInput {
   if (request.size !== undefined && request.image_size !== undefined) {
     throw invalidRequest("Send either `size` or `image_size`, not both.", "size");
   }
   return {
     model: request.model ?? DEFAULT_MODEL_ID,
     prompt: request.prompt,
-    num_images: request.n ?? 1,
-    image_size: request.image_size ?? sizeFromOpenAI(request.size),
+    numImages: request.n ?? 1,
+    ...sizeInput(request),
     ...(request.seed === undefined ? {} : { seed: request.seed }),
-    ...(request.enable_safety_checker === undefined ? {} : { enable_safety_checker: request.enable_safety_checker }),
+    ...(request.enable_safety_checker === undefined ? {} : { enableSafetyChecker: request.enable_safety_checker }),
   };
 }
 
-/** "auto" is the studio's default; "WxH" is the preset of that size when there is one, else custom. */
-function sizeFromOpenAI(size: string | undefined): string | { width: number; height: number } | undefined {
-  if (size === undefined || size === "auto") return undefined;
-  const [width, height] = size.split("x").map(Number) as [number, number];
-  const preset = Object.entries(SIZE_PRESETS).find(([, p]) => p.width === width && p.height === height);
-  return preset ? preset[0] : { width, height };
+/**
+ * OpenAI's `size` ("auto" is the studio default; "WxH" is the preset of that size when there is
+ * one, else a custom size) or Seedream's `image_size` (a preset name or { width, height }).
+ */
+function sizeInput(request: ImageGenerationRequest): Pick<SettingsInput, "sizePreset" | "width" | "height"> {
+  const size = request.image_size;
+  if (typeof size === "object") return { sizePreset: "custom", width: size.width, height: size.height };
+  if (typeof size === "string") {
+    if (!isSizePreset(size)) {
+      throw invalidRequest(
+        `\`image_size\` is one of ${Object.keys(SIZE_PRESETS).join(", ")}, or { width, height }.`,
+        "image_size",
+      );
+    }
+    return { sizePreset: size };
+  }
+  if (request.size === undefined || request.size === "auto") return {};
+  const [width, height] = request.size.split("x").map(Number) as [number, number];
+  const preset = (Object.keys(SIZE_PRESETS) as SizePreset[]).find(
+    (key) => SIZE_PRESETS[key].width === width && SIZE_PRESETS[key].height === height,
+  );
+  return preset ? { sizePreset: preset } : { sizePreset: "custom", width, height };
 }
 
 /** Studio field names in the API's vocabulary, for `param` in errors. */
 function apiParam(field: string): string {
-  if (field.startsWith("image_size")) return "size";
-  if (field === "num_images") return "n";
+  if (["sizePreset", "width", "height"].includes(field)) return "size";
+  if (field === "numImages") return "n";
+  if (field === "enableSafetyChecker") return "enable_safety_checker";
   return field;
 }
 

@@ -87,7 +87,7 @@ describe("delivering events", () => {
     const before = received.length;
     const result = await submitGeneration({
       userId: user.id,
-      input: { prompt: "a kite over the sea", num_images: 1, image_size: "square" },
+      input: { prompt: "a kite over the sea", numImages: 1, sizePreset: "square" },
       idempotencyKey: randomUUID(),
     });
     if (!result.ok) throw new Error(result.message);
@@ -131,7 +131,7 @@ describe("delivering events", () => {
     for (let i = 0; i < 2; i++) {
       const r = await submitGeneration({
         userId: user.id,
-        input: { prompt: `a lantern ${i}`, num_images: 1, image_size: "square" },
+        input: { prompt: `a lantern ${i}`, numImages: 1, sizePreset: "square" },
         idempotencyKey: randomUUID(),
       });
       if (!r.ok) throw new Error(r.message);
@@ -180,7 +180,7 @@ describe("delivering events", () => {
     const user = await createUser(db, { credits: 40 });
     const r = await submitGeneration({
       userId: user.id,
-      input: { prompt: "a quiet street", num_images: 1, image_size: "square" },
+      input: { prompt: "a quiet street", numImages: 1, sizePreset: "square" },
       idempotencyKey: randomUUID(),
     });
     if (!r.ok) throw new Error(r.message);
