@@ -11,7 +11,7 @@ import { unavailablePage } from "@/lib/http/unavailable-page";
 // for signed-in visitors while the database is down.
 
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
-const STUDIO_PAGES = /^\/(studio|history|billing|generations)(\/|$)/;
+const STUDIO_PAGES = /^\/(studio|history|billing|generations|settings)(\/|$)/;
 
 export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;

@@ -88,6 +88,13 @@ const schema = z
     AIML_TIMEOUT_MS: intWithDefault(120_000, 60_000, 600_000),
     AIML_MAX_RETRIES: intWithDefault(2, 0, 5),
     AIML_IMAGE_HOSTS: z.string().default("fal.media,*.fal.media,cdn.aimlapi.com,*.aimlapi.com"),
+    // Public API (/v1): how long POST /v1/images/generations waits for the images before answering
+    // 202 with a generation to poll, and how long its signed image links work.
+    API_SYNC_WAIT_SECONDS: intWithDefault(100, 0, 600),
+    API_IMAGE_URL_TTL_SECONDS: intWithDefault(3600, 60, 7 * 86_400),
+    // Outgoing webhooks go to public https addresses only. Tests list exact `http://127.0.0.1:PORT`
+    // receivers here (loopback allowed for exactly those); leave it empty in production.
+    WEBHOOK_TEST_URLS: z.string().default(""),
     GENERATION_DEADLINE_SECONDS: intWithDefault(600, 120, 3600),
     // How long one run of a generation job may hold it: past this the job is taken to have died with
     // its worker (crash, kill -9) and is run again. Each run stops its upstream call before then.
@@ -132,6 +139,7 @@ const schema = z
       (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
       z.enum(["enforced", "user-choice"], { error: 'must be "enforced" or "user-choice"' }).optional(),
     ),
+    RATE_LIMIT_API_PER_KEY: rateLimit("120/1m"),
     RUN_WORKERS: z.preprocess((v) => (v === undefined ? true : v !== "0" && v !== "false"), z.boolean()),
   })
   .superRefine((env, ctx) => {

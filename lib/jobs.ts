@@ -12,6 +12,8 @@ export const QUEUES = {
   sweep: "generation-sweep",
   /** Thumbnails and placeholders of a settled generation's images: after the fact, off the critical path. */
   derivatives: "image-derivatives",
+  /** One job per outgoing webhook delivery (lib/webhooks/deliver.ts). */
+  webhook: "webhook-delivery",
 } as const;
 
 export type GenerateJob = { generationId: string };
@@ -83,6 +85,7 @@ export async function jobs(): Promise<PgBoss> {
     await rt.boss.createQueue(QUEUES.generate, { name: QUEUES.generate, ...generateRetryOptions(rt.config) });
     await rt.boss.createQueue(QUEUES.sweep, { name: QUEUES.sweep, policy: "singleton", retryLimit: 0 });
     await rt.boss.createQueue(QUEUES.derivatives, { name: QUEUES.derivatives, ...DERIVATIVES_RETRY });
+    await rt.boss.createQueue(QUEUES.webhook, { name: QUEUES.webhook, ...WEBHOOK_RETRY_OPTIONS });
     return rt.boss;
   })().catch((error: unknown) => {
     rt.started = undefined;
@@ -158,6 +161,23 @@ async function sendIn(
   });
   if (!id) throw new Error(`the ${queue} queue refused the job ${JSON.stringify(data)}`);
   return id;
+}
+
+// Webhook deliveries retry with exponential backoff (pg-boss: 5 s x 2^n, jittered) for about a
+// day: 14 retries add up to 23-46 hours. Each attempt may take a minute at most.
+const WEBHOOK_RETRY_OPTIONS = { retryLimit: 14, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 };
+
+export type WebhookJob = { deliveryId: string };
+
+/** Queues one webhook delivery on the caller's transaction (the queue must already be started). */
+export async function enqueueWebhookDelivery(tx: Tx, deliveryId: string): Promise<string> {
+  return sendIn(await jobs(), tx, QUEUES.webhook, { deliveryId } satisfies WebhookJob, WEBHOOK_RETRY_OPTIONS);
+}
+
+/** Queues a delivery again now ("resend"), outside any transaction. */
+export async function resendWebhookDelivery(deliveryId: string): Promise<void> {
+  const boss = await jobs();
+  await boss.send(QUEUES.webhook, { deliveryId } satisfies WebhookJob, WEBHOOK_RETRY_OPTIONS);
 }
 
 /**

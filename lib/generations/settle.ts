@@ -1,5 +1,6 @@
 import { recordMovement, type Tx } from "@/lib/credits/ledger";
 import type { Db } from "@/lib/db";
+import { emitWebhookEvent } from "@/lib/webhooks/events";
 
 // The one place a generation leaves QUEUED/RUNNING. Every terminal transition is a single guarded
 // UPDATE (`WHERE status IN ('QUEUED','RUNNING')`) in the same transaction as its ledger movement,
@@ -123,5 +124,17 @@ async function settleIn(tx: Tx, { generationId, attempt, outcome, afterImages }:
     ...movement,
   });
   if (!moved.ok) throw new Error(`settling generation ${generationId} failed: ${moved.code}`);
+  await emitWebhookEvent(tx, {
+    userId: generation.userId,
+    type: status === "COMPLETED" ? "generation.completed" : "generation.failed",
+    key: `generation:${generationId}`,
+    data: {
+      id: generationId,
+      status: status === "COMPLETED" ? "completed" : "failed",
+      images: received,
+      credits: { cost: generation.costCredits, charged, refunded },
+      error: error ?? null,
+    },
+  });
   return { settled: true, status, chargedCredits: charged, refundedCredits: refunded };
 }

@@ -7,8 +7,10 @@ import { GENERATION_MESSAGES } from "@/lib/generations/messages";
 import { applySafetyPolicy, rowFromSettings, settingsInputSchema } from "@/lib/generations/settings";
 import { generationEnqueuer, wakeWorkers } from "@/lib/jobs";
 import { findModel } from "@/lib/models";
+import { LOW_BALANCE_THRESHOLD } from "@/lib/pricing";
 import { checkRateLimit } from "@/lib/rate-limit/policies";
 import { defaultSourceKind } from "@/lib/upstream/source";
+import { emitWebhookEvent } from "@/lib/webhooks/events";
 
 // Submitting a generation: validate, then in ONE transaction record it as QUEUED, reserve its cost
 // (one conditional debit, never negative) and add its job. Either all three happen or none.
@@ -143,6 +145,15 @@ export async function submitGeneration({
                 }
               : { ok: false, code: "unknown_user", message: "Your account was not found." },
           );
+        }
+        // Crossing below the low-balance line (not every spend while under it) tells webhooks once.
+        if (reserved.balanceAfter < LOW_BALANCE_THRESHOLD && reserved.balanceAfter + cost >= LOW_BALANCE_THRESHOLD) {
+          await emitWebhookEvent(tx, {
+            userId,
+            type: "credits.low",
+            key: `credits.low:${created.id}`,
+            data: { balance: reserved.balanceAfter, threshold: LOW_BALANCE_THRESHOLD, generation_id: created.id },
+          });
         }
         await enqueue(tx, created.id);
         return created;

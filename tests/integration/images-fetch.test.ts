@@ -1,6 +1,7 @@
 import net from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
-import { fetchImage, type HostRule, parseImageHosts, type Resolver } from "../../lib/images/fetch";
+import type { Resolver } from "../../lib/http/pinned-request";
+import { fetchImage, type HostRule, parseImageHosts } from "../../lib/images/fetch";
 import { inspectImage } from "../../lib/images/ingest";
 import { createAimlClient } from "../../lib/upstream/aiml-client";
 import { UpstreamError } from "../../lib/upstream/types";
