@@ -48,7 +48,8 @@ export async function hitRateLimit(
     limit: setting.limit,
     remaining: Math.max(0, setting.limit - row.count),
     reset: row.reset,
-    retryAfterSeconds: allowed ? 0 : Math.max(1, Math.ceil(row.secondsLeft)),
+    // Clamped to the window: statements of one burst read the clock at slightly different instants.
+    retryAfterSeconds: allowed ? 0 : Math.min(setting.windowSeconds, Math.max(1, Math.ceil(row.secondsLeft))),
   };
 }
 
