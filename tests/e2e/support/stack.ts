@@ -172,6 +172,9 @@ async function main() {
     ADMIN_EMAILS: c.ADMIN_EMAIL,
     // The demo studio keeps production's default (enforced); this one lets users choose.
     SAFETY_CHECKER: "user-choice",
+    // Small and short, so that rate-limits.spec.ts reaches it in one burst and other specs' share
+    // views are not held up for more than a few seconds.
+    RATE_LIMIT_SHARE_PAGE_PER_IP: "12/5s",
   });
   await startStudio("outage", c.OUTAGE_PORT, {}, await createOutageDatabase());
   ready = true;
