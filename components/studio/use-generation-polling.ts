@@ -1,49 +1,14 @@
 "use client";
 
-import { type Dispatch, type SetStateAction, useEffect, useRef } from "react";
-import { z } from "zod";
+import { type Dispatch, type SetStateAction, useEffect, useRef, useState } from "react";
+import { type LiveConnection, watchGenerations } from "@/components/generations/watch-generations";
 import { type GenerationView, isPending } from "@/lib/generations/view";
 
-// Polling, not server-sent events: the page asks only while a card is pending, each answer is one
-// indexed query, it needs no open connection per tab (nor a way to fan database changes out to
-// them across web servers and workers), and it works behind any proxy. 500 ms keeps a finished
-// generation on screen within a second of settling.
-export const POLL_INTERVAL_MS = 500;
-
-const imageSchema = z.object({
-  id: z.string(),
-  index: z.number(),
-  width: z.number(),
-  height: z.number(),
-  placeholder: z.string(),
-  url: z.string(),
-  thumbUrl: z.string(),
-  downloadUrl: z.string(),
-});
-const generationSchema = z.object({
-  id: z.string(),
-  status: z.enum(["QUEUED", "RUNNING", "COMPLETED", "FAILED"]),
-  source: z.enum(["DEMO", "API"]),
-  createdAt: z.string(),
-  completedAt: z.string().nullable(),
-  costCredits: z.number(),
-  chargedCredits: z.number(),
-  refundedCredits: z.number(),
-  seedUsed: z.string().nullable(),
-  errorMessage: z.string().nullable(),
-  settings: z.object({
-    prompt: z.string(),
-    sizePreset: z.string().nullable(),
-    width: z.number(),
-    height: z.number(),
-    numImages: z.number(),
-    seed: z.number().nullable(),
-    enableSafetyChecker: z.boolean(),
-  }),
-  images: z.array(imageSchema),
-});
-const statusSchema = z.object({ generations: z.array(generationSchema), balance: z.number() });
-
+/**
+ * Keeps the studio's pending cards current: pushed by the event stream, polled only while the
+ * stream is down (components/generations/watch-generations.ts). Nothing pending, no requests.
+ * Returns whether the studio is unreachable (cards then say it is reconnecting).
+ */
 export function useGenerationPolling({
   generations,
   setGenerations,
@@ -54,42 +19,36 @@ export function useGenerationPolling({
   setGenerations: Dispatch<SetStateAction<GenerationView[]>>;
   setBalance: (balance: number) => void;
   onSettled: (settled: GenerationView[]) => void;
-}) {
+}): { reconnecting: boolean } {
   const pendingIds = generations
     .filter(isPending)
     .map((g) => g.id)
+    .slice(0, 50)
     .join(",");
   const onSettledRef = useRef(onSettled);
   onSettledRef.current = onSettled;
+  const [connection, setConnection] = useState<LiveConnection>("live");
 
   useEffect(() => {
-    if (!pendingIds) return;
-    let stopped = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = async () => {
-      try {
-        const response = await fetch(`/api/generations/status?ids=${encodeURIComponent(pendingIds)}`, {
-          cache: "no-store",
-        });
-        if (response.ok && !stopped) {
-          const parsed = statusSchema.safeParse(await response.json());
-          if (parsed.success && !stopped) {
-            const updates = new Map(parsed.data.generations.map((g) => [g.id, g]));
-            const settled = parsed.data.generations.filter((g) => !isPending(g));
-            setGenerations((current) => current.map((g) => updates.get(g.id) ?? g));
-            setBalance(parsed.data.balance);
-            if (settled.length > 0) onSettledRef.current(settled);
-          }
-        }
-      } catch {
-        // Offline for a moment: the next tick tries again.
-      }
-      if (!stopped) timer = setTimeout(poll, POLL_INTERVAL_MS);
-    };
-    timer = setTimeout(poll, POLL_INTERVAL_MS);
-    return () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-    };
+    if (!pendingIds) {
+      setConnection("live");
+      return;
+    }
+    // A new watch per set of pending ids: each stream starts with a read of exactly those.
+    const waiting = new Set(pendingIds.split(","));
+    return watchGenerations({
+      ids: [...waiting],
+      onConnection: setConnection,
+      onUpdate: ({ generations: views, balance }) => {
+        const updates = new Map(views.map((g) => [g.id, g]));
+        setGenerations((current) => current.map((g) => updates.get(g.id) ?? g));
+        setBalance(balance);
+        // Each settles once, however many messages repeat it.
+        const settled = views.filter((g) => !isPending(g) && waiting.delete(g.id));
+        if (settled.length > 0) onSettledRef.current(settled);
+      },
+    });
   }, [pendingIds, setGenerations, setBalance]);
+
+  return { reconnecting: pendingIds !== "" && connection === "unreachable" };
 }

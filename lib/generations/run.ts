@@ -1,5 +1,6 @@
 import type { Db } from "@/lib/db";
 import { GENERATION_MESSAGES } from "@/lib/generations/messages";
+import { notifyGenerationChanged } from "@/lib/generations/notify";
 import { type Outcome, type SettleResult, type StoredImage, settleGeneration } from "@/lib/generations/settle";
 import { fetchImage } from "@/lib/images/fetch";
 import { ingestImage } from "@/lib/images/ingest";
@@ -172,7 +173,10 @@ async function claim(database: Db, generationId: string, attemptSeconds: number)
         OR ("status" = 'RUNNING' AND "startedAt" < now() - make_interval(secs => ${attemptSeconds}::int)))
     RETURNING "id", "userId", "model", "source"::text AS "source", "prompt", "sizePreset", "width", "height",
       "numImages", "seedRequested", "enableSafetyChecker", "syncMode", "attempts", "deadlineAt"`;
-  return rows[0] ?? null;
+  const claimed = rows[0] ?? null;
+  // The claim has committed (one statement): pages showing it as queued now show it running.
+  if (claimed) await notifyGenerationChanged(database, { userId: claimed.userId, generationId: claimed.id });
+  return claimed;
 }
 
 function paramsOf(g: Claimed): GenerationParams {

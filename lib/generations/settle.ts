@@ -1,5 +1,6 @@
 import { recordMovement, type Tx } from "@/lib/credits/ledger";
 import type { Db } from "@/lib/db";
+import { notifyGenerationChanged } from "@/lib/generations/notify";
 
 // The one place a generation leaves QUEUED/RUNNING. Every terminal transition is a single guarded
 // UPDATE (`WHERE status IN ('QUEUED','RUNNING')`) in the same transaction as its ledger movement,
@@ -114,5 +115,7 @@ async function settleIn(
     ...movement,
   });
   if (!moved.ok) throw new Error(`settling generation ${generationId} failed: ${moved.code}`);
+  // Inside the transaction: delivered on commit only, never for a settle that rolled back.
+  await notifyGenerationChanged(tx, { userId: generation.userId, generationId });
   return { settled: true, status, chargedCredits: charged, refundedCredits: refunded };
 }
