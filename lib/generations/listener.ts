@@ -1,5 +1,7 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import pg from "pg";
+import { z } from "zod";
 import { env } from "@/lib/env";
 import { GENERATION_CHANNEL, generationNoticeSchema } from "@/lib/generations/notify";
 
@@ -26,7 +28,13 @@ type Runtime = {
   subscribers: Map<string, Set<ChangeSubscriber>>;
   reconnectTimer: ReturnType<typeof setTimeout> | null;
   failures: number;
+  /** The server took LISTEN but never delivered another connection's NOTIFY (PGlite): streams are refused. */
+  undeliverable: boolean;
 };
+
+const PROBE_TIMEOUT_MS = 3000;
+const UNDELIVERABLE = "this database does not deliver NOTIFY between connections: pages poll instead";
+const probeSchema = z.object({ probe: z.string() });
 
 const globalForListener = globalThis as unknown as { atelierGenerationListener?: Runtime };
 
@@ -39,13 +47,16 @@ function runtime(): Runtime {
     subscribers: new Map(),
     reconnectTimer: null,
     failures: 0,
+    undeliverable: false,
   };
   return globalForListener.atelierGenerationListener;
 }
 
 /** Points this process's listener at a database (tests, benchmarks); otherwise DATABASE_URL. */
 export function configureGenerationListener({ connectionString }: { connectionString: string }): void {
-  runtime().connectionString = connectionString;
+  const rt = runtime();
+  rt.connectionString = connectionString;
+  rt.undeliverable = false;
 }
 
 /**
@@ -92,6 +103,7 @@ export async function stopGenerationListener(): Promise<void> {
 function connected(): Promise<pg.Client> {
   const rt = runtime();
   if (rt.client) return Promise.resolve(rt.client);
+  if (rt.undeliverable) return Promise.reject(new Error(UNDELIVERABLE));
   rt.connecting ??= connect(rt).finally(() => {
     rt.connecting = null;
   });
@@ -112,6 +124,7 @@ async function connect(rt: Runtime): Promise<pg.Client> {
   // Errors before `connect` resolves reject it; afterwards they mean the connection is gone.
   client.on("error", () => dropped(rt, client));
   client.on("end", () => dropped(rt, client));
+  let probeReceived: (probe: string) => void = () => undefined;
   client.on("notification", (message) => {
     if (message.channel !== GENERATION_CHANNEL || !message.payload) return;
     let parsed: unknown;
@@ -120,6 +133,8 @@ async function connect(rt: Runtime): Promise<pg.Client> {
     } catch {
       return;
     }
+    const probe = probeSchema.safeParse(parsed);
+    if (probe.success) return probeReceived(probe.data.probe);
     const notice = generationNoticeSchema.safeParse(parsed);
     if (!notice.success) return;
     for (const subscriber of rt.subscribers.get(notice.data.userId) ?? [])
@@ -130,6 +145,32 @@ async function connect(rt: Runtime): Promise<pg.Client> {
     await client.query(`LISTEN ${GENERATION_CHANNEL}`);
     const pid = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
     rt.backendPid = pid.rows[0]?.pid ?? null;
+    // Proves delivery from another connection, as a worker's NOTIFY would come. A server that
+    // accepts LISTEN without delivering (PGlite's socket server) would leave streams silent forever.
+    const probe = randomUUID();
+    const delivered = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), PROBE_TIMEOUT_MS);
+      probeReceived = (received) => {
+        if (received !== probe) return;
+        clearTimeout(timer);
+        resolve(true);
+      };
+    });
+    const sender = new pg.Client({
+      connectionString,
+      application_name: "atelier-live",
+      connectionTimeoutMillis: 5_000,
+    });
+    await sender.connect();
+    try {
+      await sender.query("SELECT pg_notify($1, $2)", [GENERATION_CHANNEL, JSON.stringify({ probe })]);
+    } finally {
+      await sender.end().catch(() => undefined);
+    }
+    if (!(await delivered)) {
+      rt.undeliverable = true;
+      throw new Error(UNDELIVERABLE);
+    }
   } catch (error) {
     await client.end().catch(() => undefined);
     throw error;

@@ -102,7 +102,19 @@ async function submit(userId: string, prompt: string) {
   return submitted.generation.id;
 }
 
-describe("the generation event stream", () => {
+// PGlite's socket server (the embedded database until it is replaced) accepts LISTEN but never
+// delivers another connection's NOTIFY: there the listener's start-up probe refuses streams, and
+// pages poll. Everything else needs a server that delivers, as every real PostgreSQL does.
+describe.runIf(!testDb.realPostgres)("on a server that does not deliver NOTIFY between connections", () => {
+  it("refuses streams with 503, so pages poll", async () => {
+    const user = await createUser(db);
+    const refused = await openStream(user, []);
+    expect(refused.response.status).toBe(503);
+    expect(generationListenerState().connected).toBe(false);
+  });
+});
+
+describe.runIf(testDb.realPostgres)("the generation event stream", () => {
   it("delivers what another process settles, and only the caller's own generations", async () => {
     const alice = await createUser(db, { credits: 40 });
     const bob = await createUser(db, { credits: 40 });
