@@ -28,11 +28,15 @@ type Runtime = {
   subscribers: Map<string, Set<ChangeSubscriber>>;
   reconnectTimer: ReturnType<typeof setTimeout> | null;
   failures: number;
-  /** The server took LISTEN but never delivered another connection's NOTIFY (PGlite): streams are refused. */
-  undeliverable: boolean;
+  /**
+   * Until then streams are refused without trying: the server took LISTEN but did not deliver
+   * another connection's NOTIFY (PGlite), or not in time (a server too busy: tried again later).
+   */
+  undeliverableUntil: number;
 };
 
 const PROBE_TIMEOUT_MS = 3000;
+const UNDELIVERABLE_RETRY_MS = 60_000;
 const UNDELIVERABLE = "this database does not deliver NOTIFY between connections: pages poll instead";
 const probeSchema = z.object({ probe: z.string() });
 
@@ -47,7 +51,7 @@ function runtime(): Runtime {
     subscribers: new Map(),
     reconnectTimer: null,
     failures: 0,
-    undeliverable: false,
+    undeliverableUntil: 0,
   };
   return globalForListener.atelierGenerationListener;
 }
@@ -56,7 +60,7 @@ function runtime(): Runtime {
 export function configureGenerationListener({ connectionString }: { connectionString: string }): void {
   const rt = runtime();
   rt.connectionString = connectionString;
-  rt.undeliverable = false;
+  rt.undeliverableUntil = 0;
 }
 
 /**
@@ -103,7 +107,7 @@ export async function stopGenerationListener(): Promise<void> {
 function connected(): Promise<pg.Client> {
   const rt = runtime();
   if (rt.client) return Promise.resolve(rt.client);
-  if (rt.undeliverable) return Promise.reject(new Error(UNDELIVERABLE));
+  if (Date.now() < rt.undeliverableUntil) return Promise.reject(new Error(UNDELIVERABLE));
   rt.connecting ??= connect(rt).finally(() => {
     rt.connecting = null;
   });
@@ -168,7 +172,7 @@ async function connect(rt: Runtime): Promise<pg.Client> {
       await sender.end().catch(() => undefined);
     }
     if (!(await delivered)) {
-      rt.undeliverable = true;
+      rt.undeliverableUntil = Date.now() + UNDELIVERABLE_RETRY_MS;
       throw new Error(UNDELIVERABLE);
     }
   } catch (error) {
