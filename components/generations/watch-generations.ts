@@ -7,7 +7,7 @@ import type { GenerationView } from "@/lib/generations/view";
 // something is pending and stops it after, so an idle tab makes no requests at all.
 
 /** Polling interval while the stream is down (a finished generation shows within ~0.5 s). */
-export const POLL_INTERVAL_MS = 500;
+const POLL_INTERVAL_MS = 500;
 /** Reopening the stream after it failed: 1 s, 2 s, 4 s … up to 15 s. */
 const STREAM_RETRY_MS = { first: 1000, max: 15_000 };
 /** Polling backs off too while the studio is unreachable (up to 5 s), so an outage is not hammered. */
