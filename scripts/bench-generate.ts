@@ -74,6 +74,8 @@ Object.assign(process.env, {
   AIML_MAX_RETRIES: "0",
   // Each simulated user submits far faster than a person: measure the flow, not the per-user limit.
   RATE_LIMIT_GENERATIONS_PER_USER: "off",
+  // --per-user may exceed the default cap of generations queued or running per user.
+  GENERATIONS_ACTIVE_PER_USER: "0",
 });
 
 const { createDb, setDb } = await import("../lib/db");
