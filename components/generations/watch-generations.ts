@@ -116,7 +116,8 @@ export function watchGenerations({
     let ok = false;
     try {
       const response = await fetch(`/api/generations/status?ids=${query}`, { cache: "no-store" });
-      if (response.ok) {
+      // A poll that returns after the stream took over is older than what the stream sent: dropped.
+      if (response.ok && polling) {
         apply(await response.json());
         ok = true;
       }

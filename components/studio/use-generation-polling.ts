@@ -41,7 +41,13 @@ export function useGenerationPolling({
       onConnection: setConnection,
       onUpdate: ({ generations: views, balance }) => {
         const updates = new Map(views.map((g) => [g.id, g]));
-        setGenerations((current) => current.map((g) => updates.get(g.id) ?? g));
+        // Settled is final: a late, older answer never turns a finished card back into a pending one.
+        setGenerations((current) =>
+          current.map((g) => {
+            const update = updates.get(g.id);
+            return update && (isPending(g) || !isPending(update)) ? update : g;
+          }),
+        );
         setBalance(balance);
         // Each settles once, however many messages repeat it.
         const settled = views.filter((g) => !isPending(g) && waiting.delete(g.id));
