@@ -11,8 +11,8 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // The build checks only what it ships; `npm test` type-checks tests and scripts too.
   typescript: { tsconfigPath: "tsconfig.build.json" },
-  // Kept out of the server bundle: native or WebAssembly packages loaded at run time.
-  serverExternalPackages: ["sharp", "pg", "pg-boss", "@electric-sql/pglite", "@electric-sql/pglite-socket"],
+  // Kept out of the server bundle: packages with native code loaded at run time.
+  serverExternalPackages: ["sharp", "pg", "pg-boss"],
   experimental: { serverActions: { bodySizeLimit: "1mb" } },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];

@@ -15,4 +15,7 @@ export async function startBackgroundWork(): Promise<void> {
   setInterval(() => {
     pruneRateLimits(db()).catch((error: unknown) => console.error("rate-limit pruning failed", error));
   }, 3_600_000).unref();
+  // Outgoing webhook deliveries (lib/webhooks/worker.ts).
+  const { startWebhookWorkers } = await import("@/lib/webhooks/worker");
+  await startWebhookWorkers({ concurrency: 2 });
 }

@@ -37,8 +37,7 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 /**
  * Applies pending migrations in one transaction under a transaction-scoped advisory lock, so that
  * several processes starting at once apply each migration once, and a failure leaves nothing
- * half-applied. (One transaction also serialises correctly on the embedded PostgreSQL, whose
- * connections share one session and so cannot exclude each other with session locks.)
+ * half-applied.
  * Returns the names applied.
  */
 export async function migrate(connectionString: string, options: { schema?: string } = {}): Promise<string[]> {

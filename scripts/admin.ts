@@ -84,7 +84,7 @@ export async function runAdmin(argv: string[], database: Db, io: Io): Promise<nu
       const limit = values.limit ? wholeNumber("limit", values.limit) : 20;
       const user = await describeUser(database, required("email", values.email), Math.min(Math.max(limit, 1), 500));
       io.out(
-        `${user.email}: ${user.creditBalance} credits${user.spendingLocked ? " (spending locked: open dispute)" : ""}`,
+        `${user.email}: ${user.creditBalance} credits${user.spendingLocked ? " (spending locked: open dispute)" : ""}${user.frozen ? " (frozen by an admin)" : ""}`,
       );
       if (user.movements.length === 0) io.out("No movements.");
       for (const m of user.movements) {

@@ -89,7 +89,9 @@ const { configureGenerationListener, stopGenerationListener } = await import("..
 const { applyMovement, findLedgerMismatches } = await import("../lib/credits/ledger");
 
 const realUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-const embedded = realUrl ? null : await startEmbeddedPostgres({ dataDir: "memory://" });
+const embedded = realUrl
+  ? null
+  : await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), ephemeral: true });
 const url = realUrl ?? embedded?.url ?? "";
 process.env.DATABASE_URL = url;
 const schema = realUrl ? `bench_gen_${randomBytes(4).toString("hex")}` : "public";
@@ -143,7 +145,7 @@ async function oneGeneration(userId: string, prompt = "a lighthouse at dusk"): P
   const t0 = performance.now();
   const submitted = await submitGeneration({
     userId,
-    input: { prompt, image_size: "square", num_images: 1 },
+    input: { prompt, sizePreset: "square", numImages: 1 },
     idempotencyKey: randomBytes(12).toString("hex"),
   });
   const submitMs = performance.now() - t0;

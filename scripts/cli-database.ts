@@ -1,5 +1,5 @@
 // What every operator command does first: read .env, then insist on DATABASE_URL. The commands do
-// not start the embedded database: two processes on one PGlite data folder would corrupt it.
+// not start the embedded database: it belongs to a running `npm start` (one server per data folder).
 import { existsSync } from "node:fs";
 
 export function operatorDatabaseUrl(): string {

@@ -1,22 +1,14 @@
 // `npm run ledger:check`: every user's balance must equal the sum of their ledger movements.
 // Exits 1 and lists the users where it does not.
 import { pathToFileURL } from "node:url";
-import { findLedgerMismatches } from "../lib/credits/ledger";
+import { checkLedger } from "../lib/credits/ledger-check";
 import { createDb, type Db } from "../lib/db";
 import { operatorDatabaseUrl } from "./cli-database";
 
 export async function runLedgerCheck(database: Db, io: { out: (line: string) => void }): Promise<number> {
-  const mismatches = await findLedgerMismatches(database);
-  const users = await database.user.count();
-  if (mismatches.length === 0) {
-    io.out(`Ledger OK: ${users} user${users === 1 ? "" : "s"}, every balance equals the sum of its movements.`);
-    return 0;
-  }
-  io.out(`Ledger MISMATCH for ${mismatches.length} of ${users} users:`);
-  for (const m of mismatches) {
-    io.out(`  ${m.email ?? "(no email)"} [${m.userId}]: balance ${m.balance}, movements sum ${m.ledgerSum}`);
-  }
-  return 1;
+  const check = await checkLedger(database);
+  for (const line of check.lines) io.out(line);
+  return check.ok ? 0 : 1;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -66,6 +66,24 @@ async function needsBuild(): Promise<boolean> {
   return false;
 }
 
+/**
+ * Earlier versions kept the embedded database in `<DATA_DIR>/pglite` (PGlite, PostgreSQL 17 compiled
+ * to WebAssembly), which this version cannot read. Rather than start an empty database beside it
+ * (the studio would look wiped), the launcher stops and says what to do.
+ */
+function pgliteRefusal(dir: string): string | undefined {
+  const old = path.join(dir, "pglite");
+  if (!existsSync(old) || existsSync(path.join(dir, "postgres"))) return undefined;
+  const kept = path.join(dir, "pglite-old");
+  return [
+    `Found the database of an earlier Atelier version in ${old}.`,
+    "  That version ran PGlite; this one runs the real PostgreSQL server and cannot read PGlite's files.",
+    "  To start with an empty database and keep the old files, run:",
+    `      mv "${old}" "${kept}" && npm start`,
+    '  To carry the old data over instead, follow "Coming from PGlite" in docs/foundation.md first.',
+  ].join("\n");
+}
+
 async function main() {
   const embedded = !process.env.DATABASE_URL;
   if (embedded) process.env.ATELIER_EMBEDDED_DB = "1";
@@ -93,12 +111,17 @@ async function main() {
 
   let stopDatabase: (() => Promise<void>) | undefined;
   if (embedded) {
-    console.log(`• No DATABASE_URL: starting the embedded PostgreSQL (data in ${path.join(dataDir, "pglite")})`);
-    const server = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pglite") }).catch((error: Error) =>
+    const postgresDir = path.join(dataDir, "postgres");
+    const refusal = pgliteRefusal(dataDir);
+    if (refusal) die(refusal);
+    console.log(`• No DATABASE_URL: starting the embedded PostgreSQL (data in ${postgresDir})`);
+    const server = await startEmbeddedPostgres({ dataDir: postgresDir }).catch((error: Error) =>
       die(`The embedded PostgreSQL did not start: ${error.message}. Set DATABASE_URL to use another PostgreSQL.`),
     );
     process.env.DATABASE_URL = server.url;
     stopDatabase = server.stop;
+    // For psql and one-off scripts while the studio runs (loopback only; the port changes per start).
+    console.log(`• Embedded PostgreSQL: ${server.url}`);
   } else {
     const client = new pg.Client({ connectionString: process.env.DATABASE_URL, connectionTimeoutMillis: 10_000 });
     try {

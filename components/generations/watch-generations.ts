@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { GenerationView } from "@/lib/generations/view";
+import { type GenerationView, generationViewSchema } from "@/lib/generations/view";
 
 // How a page follows its pending generations: the event stream (GET /api/generations/events,
 // pushed from PostgreSQL NOTIFY) while it is up; polling GET /api/generations/status only while
@@ -13,40 +13,9 @@ const STREAM_RETRY_MS = { first: 1000, max: 15_000 };
 /** Polling backs off too while the studio is unreachable (up to 5 s), so an outage is not hammered. */
 const POLL_BACKOFF_MAX_MS = 5000;
 
-const imageSchema = z.object({
-  id: z.string(),
-  index: z.number(),
-  width: z.number(),
-  height: z.number(),
-  placeholder: z.string(),
-  url: z.string(),
-  thumbUrl: z.string(),
-  downloadUrl: z.string(),
-});
-const generationSchema = z.object({
-  id: z.string(),
-  status: z.enum(["QUEUED", "RUNNING", "COMPLETED", "FAILED"]),
-  source: z.enum(["DEMO", "API"]),
-  createdAt: z.string(),
-  completedAt: z.string().nullable(),
-  costCredits: z.number(),
-  chargedCredits: z.number(),
-  refundedCredits: z.number(),
-  seedUsed: z.string().nullable(),
-  errorMessage: z.string().nullable(),
-  settings: z.object({
-    prompt: z.string(),
-    sizePreset: z.string().nullable(),
-    width: z.number(),
-    height: z.number(),
-    numImages: z.number(),
-    seed: z.number().nullable(),
-    enableSafetyChecker: z.boolean(),
-  }),
-  images: z.array(imageSchema),
-});
 /** The body of the status route and of each stream event. */
-const updateSchema = z.object({ generations: z.array(generationSchema), balance: z.number() });
+// Parsed with the server's own view schema: one definition of a generation on both sides.
+const updateSchema = z.object({ generations: z.array(generationViewSchema), balance: z.number() });
 export type GenerationsUpdate = { generations: GenerationView[]; balance: number };
 
 /**

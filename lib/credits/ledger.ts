@@ -73,11 +73,21 @@ export function isUniqueViolation(error: unknown): boolean {
 
 /**
  * Runs one movement in its own transaction. A concurrent duplicate that loses the unique-key
- * race is reported as already applied rather than thrown.
+ * race is reported as already applied rather than thrown. `whenApplied` runs inside that
+ * transaction only when the movement was applied (the admin area writes its audit entry there,
+ * so the movement and its record commit together or not at all).
  */
-export async function applyMovement(database: Db, input: MovementInput): Promise<MovementResult> {
+export async function applyMovement(
+  database: Db,
+  input: MovementInput,
+  whenApplied?: (tx: Tx, balanceAfter: number) => Promise<void>,
+): Promise<MovementResult> {
   try {
-    return await database.$transaction((tx) => recordMovement(tx, input));
+    return await database.$transaction(async (tx) => {
+      const result = await recordMovement(tx, input);
+      if (result.ok && result.applied && whenApplied) await whenApplied(tx, result.balanceAfter);
+      return result;
+    });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const seen = await database.creditMovement.findUniqueOrThrow({ where: { idempotencyKey: input.idempotencyKey } });

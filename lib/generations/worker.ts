@@ -1,28 +1,39 @@
+import { availableParallelism } from "node:os";
 import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { db } from "@/lib/db";
+import { startDispatcher } from "@/lib/generations/dispatcher";
 import { LeaseHeldError, runGeneration } from "@/lib/generations/run";
 import { sweepExpiredGenerations } from "@/lib/generations/sweep";
-import { enqueueGenerationAt, jobs, jobsConfig, QUEUES, trackWorker } from "@/lib/jobs";
+import { makeGenerationDerivatives } from "@/lib/images/derivatives-job";
+import { enqueueGenerationAt, jobs, jobsConfig, QUEUES, trackConsumer } from "@/lib/jobs";
+import { objectStore } from "@/lib/storage";
 
-// Registers this process as a generation worker: `concurrency` pollers of the generate queue
-// (pg-boss 10 runs one job per poller), the sweeper on a one-minute schedule shared by every
-// process, and one sweep at start so a restarted studio refunds what expired while it was down.
+// Registers this process as a generation worker: up to `concurrency` generation jobs at once from
+// one polling loop (lib/generations/dispatcher.ts), the sweeper on a one-minute schedule shared by every
+// process, one sweep at start so a restarted studio refunds what expired while it was down, and
+// the derivatives job (thumbnails and placeholders of settled generations).
 
 const jobData = z.object({ generationId: z.string().min(1) });
 
 export async function startGenerationWorkers(options: { concurrency: number }): Promise<void> {
   const boss = await jobs();
   const { attemptSeconds } = jobsConfig();
-  for (let i = 0; i < options.concurrency; i++) {
-    const id = await boss.work<unknown>(
-      QUEUES.generate,
-      { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 1 },
-      async (batch: PgBoss.JobWithMetadata<unknown>[]) => {
-        for (const job of batch) await handle(job, attemptSeconds);
-      },
-    );
-    trackWorker(id);
+  trackConsumer(
+    startDispatcher(boss, {
+      queue: QUEUES.generate,
+      capacity: options.concurrency,
+      pollIntervalMs: 1000,
+      handle: (job) => handle(job, attemptSeconds),
+    }),
+  );
+  // Thumbnails are CPU work: as many pollers as CPU slots, which bound them anyway.
+  for (let i = 0; i < availableParallelism(); i++) {
+    await boss.work<unknown>(QUEUES.derivatives, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+      const data = jobData.safeParse(job?.data);
+      if (!data.success) return console.error(`[derivatives] job ${job?.id} has no generation id`, job?.data);
+      await makeGenerationDerivatives(db(), data.data.generationId, objectStore());
+    });
   }
   await boss.work(QUEUES.sweep, { pollingIntervalSeconds: 5 }, async () => {
     await sweepExpiredGenerations(db());

@@ -9,7 +9,15 @@ import { toPrefixTsQuery } from "@/lib/history/search-query";
 // Read side of the history. Every query is scoped by "userId" in its WHERE clause: another
 // user's id simply finds nothing.
 
-export type HistoryImage = { id: string; index: number; placeholder: string; width: number; height: number };
+export type HistoryImage = {
+  id: string;
+  index: number;
+  /** Null until the derivatives job has made it (and so is the thumbnail: `hasThumb`). */
+  placeholder: string | null;
+  hasThumb: boolean;
+  width: number;
+  height: number;
+};
 
 export type HistoryItem = {
   id: string;
@@ -80,6 +88,7 @@ type Row = Omit<HistoryItem, "cover"> & {
   coverId: string | null;
   coverIndex: number | null;
   coverPlaceholder: string | null;
+  coverHasThumb: boolean | null;
   coverWidth: number | null;
   coverHeight: number | null;
 };
@@ -107,22 +116,29 @@ export function historyPageQuery({
   const where = conditions(userId, filters, cursor);
   if (selection.kind === "ids") where.push(Prisma.sql`g."id" = ANY(${selection.ids})`);
   else if (selection.tsquery) where.push(matches(selection.tsquery));
+  const columns = Prisma.sql`g."id", g."prompt", g."status", g."model", g."source", g."width", g."height",
+    g."aspect", g."numImages", g."favorite", g."chargedCredits", g."refundedCredits", g."errorMessage", g."createdAt"`;
+  const order = Prisma.sql`ORDER BY g."createdAt" DESC, g."id" DESC LIMIT ${take + 1}`;
+  // A search the window could not decide has few matches among this user's rows: they are all
+  // read from the per-user GIN index first (a MATERIALIZED CTE, so the planner cannot walk the
+  // user's rows newest first hoping for an early stop that a word common among other users
+  // makes it expect), then ordered. Everything else reads the page straight off a b-tree index.
+  const page =
+    selection.kind === "filters" && selection.tsquery
+      ? Prisma.sql`(
+          WITH found AS MATERIALIZED (SELECT ${columns} FROM "Generation" g WHERE ${Prisma.join(where, " AND ")})
+          SELECT * FROM found g ${order}
+        )`
+      : Prisma.sql`(SELECT ${columns} FROM "Generation" g WHERE ${Prisma.join(where, " AND ")} ${order})`;
   // The page is chosen first (LIMIT inside), then each row's cover image and image count are
   // looked up by the (generationId, index) unique index: a few small probes, never a join over all rows.
   return Prisma.sql`
     SELECT g.*, c."id" AS "coverId", c."index" AS "coverIndex", c."placeholder" AS "coverPlaceholder",
-           c."width" AS "coverWidth", c."height" AS "coverHeight",
+           c."thumbKey" IS NOT NULL AS "coverHasThumb", c."width" AS "coverWidth", c."height" AS "coverHeight",
            (SELECT count(*)::int FROM "Image" n WHERE n."generationId" = g."id") AS "imageCount"
-    FROM (
-      SELECT g."id", g."prompt", g."status", g."model", g."source", g."width", g."height", g."aspect",
-             g."numImages", g."favorite", g."chargedCredits", g."refundedCredits", g."errorMessage", g."createdAt"
-      FROM "Generation" g
-      WHERE ${Prisma.join(where, " AND ")}
-      ORDER BY g."createdAt" DESC, g."id" DESC
-      LIMIT ${take + 1}
-    ) g
+    FROM ${page} g
     LEFT JOIN LATERAL (
-      SELECT i."id", i."index", i."placeholder", i."width", i."height"
+      SELECT i."id", i."index", i."placeholder", i."thumbKey", i."width", i."height"
       FROM "Image" i WHERE i."generationId" = g."id" ORDER BY i."index" LIMIT 1
     ) c ON true
     ORDER BY g."createdAt" DESC, g."id" DESC`;
@@ -135,7 +151,7 @@ export const SEARCH_WINDOW = 5000;
  * A search looks through the next `window` rows (after the cursor, other filters applied) in index
  * order first. Words a user uses often fill a page there in a few milliseconds, whatever the
  * planner would estimate; only when the window holds too few matches does the search go to the
- * GIN index, where rare words are cheap. The answer is the same either way. Returns the page's ids
+ * per-user GIN index, where words rare for this user are cheap (however common among others). The answer is the same either way. Returns the page's ids
  * (plus one to tell whether more follow), or null when the window could not decide.
  */
 export function searchWindowQuery({
@@ -231,10 +247,17 @@ export async function getHistoryItems({ userId, ids }: { userId: string; ids: st
 }
 
 function toItem(row: Row): HistoryItem {
-  const { coverId, coverIndex, coverPlaceholder, coverWidth, coverHeight, ...rest } = row;
+  const { coverId, coverIndex, coverPlaceholder, coverHasThumb, coverWidth, coverHeight, ...rest } = row;
   const cover =
     coverId !== null && coverIndex !== null && coverWidth !== null && coverHeight !== null
-      ? { id: coverId, index: coverIndex, placeholder: coverPlaceholder ?? "", width: coverWidth, height: coverHeight }
+      ? {
+          id: coverId,
+          index: coverIndex,
+          placeholder: coverPlaceholder,
+          hasThumb: coverHasThumb === true,
+          width: coverWidth,
+          height: coverHeight,
+        }
       : null;
   return { ...rest, cover };
 }

@@ -3,6 +3,10 @@ import type { Db } from "@/lib/db";
 import { type CreditPack, CURRENCY } from "@/lib/pricing";
 import { ensureStripeCustomer, isMissingCustomer } from "./customer";
 
+/** What a buyer reads when an operator froze their account (User.frozen, set in /admin). */
+export const PURCHASES_FROZEN =
+  "Buying credits is paused on your account by the studio's operator. Contact the studio's support to have it resumed.";
+
 export type CheckoutStart = { purchaseId: string; sessionId: string; url: string };
 
 type CheckoutInput = {

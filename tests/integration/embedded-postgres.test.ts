@@ -1,96 +1,109 @@
-// The embedded PostgreSQL must give every connection its own answers, even though PGlite is one
-// session underneath: this is what `npm start` runs the web server and the job workers on.
+// The embedded PostgreSQL that `npm start` runs when DATABASE_URL is unset: a real server (many
+// connections, extensions), in a process group of its own so a Ctrl+C reaches the studio first, and
+// gone when the process that started it dies.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { createDb } from "../../lib/db";
-import { startEmbeddedPostgres } from "../../lib/embedded-postgres";
-import { completeBatchLength } from "../../lib/embedded-postgres/batching";
-import { migrate } from "../../lib/migrate";
 
-const embedded = await startEmbeddedPostgres({ dataDir: "memory://" });
-afterAll(() => embedded.stop());
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
 
-function message(type: string, body = Buffer.alloc(0)): Buffer {
-  const header = Buffer.alloc(5);
-  header.write(type, 0, "latin1");
-  header.writeInt32BE(4 + body.length, 1);
-  return Buffer.concat([header, body]);
+/** Starts tests/support/embedded-holder.ts (a stand-in for `npm start`); resolves with its database URL. */
+async function startHolder(options: { detached: boolean }) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "atelier-embedded-"));
+  dirs.push(dir);
+  const dataDir = path.join(dir, "postgres");
+  const child = spawn(process.execPath, ["--import", "tsx", "tests/support/embedded-holder.ts", dataDir], {
+    stdio: ["ignore", "pipe", "inherit"],
+    detached: options.detached,
+  });
+  children.push(child);
+  let output = "";
+  child.stdout?.setEncoding("utf8");
+  child.stdout?.on("data", (chunk: string) => {
+    output += chunk;
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on("data", () => {
+      const match = /^url (\S+)$/m.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`holder exited (${code}): ${output}`)));
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return { child, url, dataDir, exited, output: () => output };
+}
+
+async function answers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 describe("the embedded PostgreSQL", () => {
-  it("hands over a connection's messages only in whole batches", () => {
-    const parse = message("P", Buffer.from("\0SELECT 1\0\0\0", "latin1"));
-    const sync = message("S");
-    expect(completeBatchLength(parse)).toBe(0);
-    expect(completeBatchLength(Buffer.concat([parse, message("B"), message("E")]))).toBe(0);
-    const batch = Buffer.concat([parse, message("B"), message("E"), sync]);
-    expect(completeBatchLength(Buffer.concat([batch, parse]))).toBe(batch.length);
-    expect(completeBatchLength(batch.subarray(0, batch.length - 2))).toBe(0);
+  it("serves many connections at once, loads btree_gin, and outlives a Ctrl+C until the launcher stops it", async () => {
+    const holder = await startHolder({ detached: true });
+    const pool = new pg.Pool({ connectionString: holder.url, max: 8 });
+    const version = await pool.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
+    expect(Number(version.rows[0]?.v)).toBeGreaterThanOrEqual(180000);
+    await pool.query("CREATE EXTENSION btree_gin");
+    // Parameterised queries on eight connections at once each get their own answer.
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        pool.query<{ v: number; s: string }>("SELECT $1::int * 2 AS v, $2::text AS s", [i, `x${i}`]),
+      ),
+    );
+    expect(results.map((r) => r.rows[0])).toEqual(Array.from({ length: 200 }, (_, i) => ({ v: i * 2, s: `x${i}` })));
+    // Two transactions on different connections block each other on one row: a real server's locks.
+    await pool.query("CREATE TABLE counter (n int)");
+    await pool.query("INSERT INTO counter VALUES (0)");
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const client = await pool.connect();
+        try {
+          await client.query("BEGIN");
+          const { rows } = await client.query<{ n: number }>("SELECT n FROM counter FOR UPDATE");
+          await client.query("UPDATE counter SET n = $1", [(rows[0]?.n ?? 0) + 1]);
+          await client.query("COMMIT");
+        } finally {
+          client.release();
+        }
+      }),
+    );
+    expect((await pool.query<{ n: number }>("SELECT n FROM counter")).rows[0]?.n).toBe(20);
+    await pool.end();
+
+    // Ctrl+C in a terminal signals the launcher's whole process group.
+    process.kill(-(holder.child.pid ?? 0), "SIGINT");
+    await holder.exited;
+    expect(holder.output()).toMatch(/after Ctrl\+C: answered 1/);
+    expect(await answers(holder.url)).toBe(false);
+    // A clean shutdown removes the server's lock file.
+    expect(existsSync(path.join(holder.dataDir, "postmaster.pid"))).toBe(false);
   });
 
-  it("answers concurrent parameterised queries and transactions on many connections correctly", async () => {
-    await migrate(embedded.url);
-    const db = createDb(embedded.url, { max: 10 });
-    const pool = new pg.Pool({ connectionString: embedded.url, max: 4 });
-    let wrong = 0;
-    let failed = 0;
-    let polling = true;
-    const poller = (async () => {
-      for (let i = 0; polling; i++) {
-        await Promise.all(
-          [1, 2, 3].map(async (k) => {
-            try {
-              const r = await pool.query<{ v: number; s: string }>("SELECT $1::int * 2 AS v, $2::text AS s", [
-                i + k,
-                `x${i + k}`,
-              ]);
-              if (r.rows[0]?.v !== (i + k) * 2 || r.rows[0]?.s !== `x${i + k}`) wrong++;
-            } catch {
-              failed++;
-            }
-          }),
-        );
-      }
-    })();
-    const user = await db.user.create({ data: { email: "race@example.com" } });
-    let unexpected = 0;
-    for (let round = 0; round < 8; round++) {
-      await Promise.all(
-        Array.from({ length: 6 }, async () => {
-          try {
-            await db.$transaction(async (tx) => {
-              await tx.$queryRaw`SELECT 1 FROM "User" WHERE id = ${user.id} FOR NO KEY UPDATE`;
-              await tx.generation.create({
-                data: {
-                  userId: user.id,
-                  idempotencyKey: `k${round}`,
-                  model: "m",
-                  source: "DEMO",
-                  prompt: "p",
-                  width: 1024,
-                  height: 1024,
-                  aspect: "1:1",
-                  numImages: 1,
-                  costCredits: 1,
-                  deadlineAt: new Date(),
-                },
-              });
-            });
-          } catch (error) {
-            if ((error as { code?: string }).code !== "P2002") unexpected++;
-          }
-        }),
-      );
-    }
-    polling = false;
-    await poller;
-    expect({ wrong, failed, unexpected, generations: await db.generation.count() }).toEqual({
-      wrong: 0,
-      failed: 0,
-      unexpected: 0,
-      generations: 8,
-    });
-    await db.$disconnect();
-    await pool.end();
+  it("shuts down cleanly when the process that started it is killed", async () => {
+    const holder = await startHolder({ detached: false });
+    expect(await answers(holder.url)).toBe(true);
+    holder.child.kill("SIGKILL");
+    await holder.exited;
+    const lockFile = path.join(holder.dataDir, "postmaster.pid");
+    for (let i = 0; i < 300 && existsSync(lockFile); i++) await new Promise((r) => setTimeout(r, 200));
+    expect(existsSync(lockFile)).toBe(false);
+    expect(await answers(holder.url)).toBe(false);
   });
 });

@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { once } from "node:events";
 import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
 
@@ -22,8 +20,9 @@ const { configureGenerationListener, generationListenerState, stopGenerationList
   "../../lib/generations/listener"
 );
 const { createUser, openTestDb } = await import("../support/db");
-const { jobsSchemaFor, newKey, openTestJobs } = await import("../support/generations");
+const { newKey, openTestJobs } = await import("../support/generations");
 const { readSse } = await import("../support/sse");
+const { workerProcesses } = await import("../support/worker-process");
 
 const testDb = await openTestDb();
 const { db } = testDb;
@@ -31,51 +30,9 @@ openTestJobs(testDb);
 configureGenerationListener({ connectionString: testDb.url });
 afterAll(() => stopGenerationListener());
 
-const children = new Set<ChildProcess>();
-afterAll(async () => {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGKILL");
-      await once(child, "exit");
-    }
-  }
-});
-
-/** A generation worker in its own process (the web server in this test runs none). */
-async function startWorker(): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "tests/support/generation-worker.ts",
-      testDb.url,
-      testDb.realPostgres ? testDb.schema : "-",
-      jobsSchemaFor(testDb),
-    ],
-    { env: process.env, stdio: ["ignore", "pipe", "inherit"] },
-  );
-  children.add(child);
-  let output = "";
-  child.stdout?.setEncoding("utf8");
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start: ${output}`)), 60_000);
-    child.stdout?.on("data", (chunk: string) => {
-      output += chunk;
-      if (output.includes("ready")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`worker exited (${code}): ${output}`)));
-  });
-  return child;
-}
-
-async function stopWorker(child: ChildProcess) {
-  child.kill("SIGTERM");
-  await once(child, "exit");
-}
+const workers = workerProcesses(testDb);
+const startWorker = workers.start;
+const stopWorker = workers.stop;
 
 type Message = { generations: { id: string; status: string; images: unknown[] }[]; balance: number };
 const parse = (data: string) => JSON.parse(data) as Message;
@@ -95,26 +52,14 @@ async function openStream(user: { id: string; email: string | null }, ids: strin
 async function submit(userId: string, prompt: string) {
   const submitted = await submitGeneration({
     userId,
-    input: { prompt, image_size: "square", num_images: 1 },
+    input: { prompt, sizePreset: "square", numImages: 1 },
     idempotencyKey: newKey(),
   });
   if (!submitted.ok) throw new Error(submitted.message);
   return submitted.generation.id;
 }
 
-// PGlite's socket server (the embedded database until it is replaced) accepts LISTEN but never
-// delivers another connection's NOTIFY: there the listener's start-up probe refuses streams, and
-// pages poll. Everything else needs a server that delivers, as every real PostgreSQL does.
-describe.runIf(!testDb.realPostgres)("on a server that does not deliver NOTIFY between connections", () => {
-  it("refuses streams with 503, so pages poll", async () => {
-    const user = await createUser(db);
-    const refused = await openStream(user, []);
-    expect(refused.response.status).toBe(503);
-    expect(generationListenerState().connected).toBe(false);
-  });
-});
-
-describe.runIf(testDb.realPostgres)("the generation event stream", () => {
+describe("the generation event stream", () => {
   it("delivers what another process settles, and only the caller's own generations", async () => {
     const alice = await createUser(db, { credits: 40 });
     const bob = await createUser(db, { credits: 40 });

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { migrate, readMigrations } from "../../lib/migrate";
 import { testDatabaseUrl } from "../support/db";
 
-const { url } = await testDatabaseUrl();
+const url = testDatabaseUrl();
 const schema = `m_${randomBytes(5).toString("hex")}`;
 
 afterAll(async () => {

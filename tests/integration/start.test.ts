@@ -1,13 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "../../lib/embedded-postgres";
 
-function launch(env: Record<string, string>) {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), "atelier-start-"));
+function launch(env: Record<string, string>, dataDir = mkdtempSync(path.join(os.tmpdir(), "atelier-start-"))) {
   return spawnSync(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "production", DATA_DIR: dataDir, ...env },
     encoding: "utf8",
@@ -40,7 +39,7 @@ describe("starting the studio", () => {
   });
 
   it("keeps the embedded database's data between runs", async () => {
-    const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), "atelier-pglite-")), "pglite");
+    const dataDir = path.join(mkdtempSync(path.join(os.tmpdir(), "atelier-kept-")), "postgres");
     const first = await startEmbeddedPostgres({ dataDir });
     const a = new pg.Client({ connectionString: first.url });
     await a.connect();
@@ -56,5 +55,22 @@ describe("starting the studio", () => {
     await b.end();
     await second.stop();
     expect(rows.rows).toEqual([{ note: "still here" }]);
+  });
+
+  it("stops beside an earlier version's PGlite database and says exactly what to do", () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "atelier-start-"));
+    mkdirSync(path.join(dataDir, "pglite"));
+    writeFileSync(path.join(dataDir, "pglite", "PG_VERSION"), "17\n");
+    const result = launch({ AUTH_SECRET: "s".repeat(40) }, dataDir);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(
+      `Found the database of an earlier Atelier version in ${path.join(dataDir, "pglite")}`,
+    );
+    expect(result.stderr).toContain(
+      `mv "${path.join(dataDir, "pglite")}" "${path.join(dataDir, "pglite-old")}" && npm start`,
+    );
+    expect(result.stderr).toContain('"Coming from PGlite" in docs/foundation.md');
+    // Nothing was started or created beside it.
+    expect(existsSync(path.join(dataDir, "postgres"))).toBe(false);
   });
 });

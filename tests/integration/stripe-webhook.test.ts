@@ -1,5 +1,5 @@
 // The webhook route end to end: real route handler, real SDK verification and re-reads against
-// the local Stripe-compatible server, real PostgreSQL (or the embedded one).
+// the local Stripe-compatible server, real PostgreSQL.
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { applyMovement, findLedgerMismatches } from "@/lib/credits/ledger";
 import { findPack } from "@/lib/pricing";
@@ -15,8 +15,6 @@ Object.assign(process.env, {
   STRIPE_WEBHOOK_SECRET: SECRET,
   STRIPE_API_BASE: fake.url,
 });
-// Concurrency cases mean most against the real server (TEST_DATABASE_URL): the embedded one runs
-// statements one at a time.
 const { db } = await openTestDb({ max: 20 });
 const { POST } = await import("@/app/api/stripe/webhook/route");
 const { startCheckout } = await import("@/lib/stripe/checkout");
@@ -82,6 +80,27 @@ describe("signature verification", () => {
     expect((await purchaseOf((await db.purchase.findFirstOrThrow({ where: { userId: user.id } })).id)).status).toBe(
       "PENDING",
     );
+  });
+
+  it("refuses signatures dated more than 5 minutes in the past or the future, and takes those within", async () => {
+    const { user, sessionId } = await buy();
+    fake.completeSession(sessionId);
+    const payload = JSON.stringify(stripeEvent("checkout.session.completed", session(sessionId)));
+    const now = Math.floor(Date.now() / 1000);
+    const before = await eventCount();
+    for (const offset of [-301 - 5, 301 + 5, 3600, 86_400 * 365]) {
+      const response = await post(webhookRequest(URL, payload, { secret: SECRET, timestamp: now + offset }));
+      expect(response, `offset ${offset}`).toMatchObject({
+        status: 400,
+        body: { error: { code: "invalid_signature" } },
+      });
+    }
+    expect(await eventCount()).toBe(before);
+    expect(await balance(user.id)).toBe(0);
+
+    const slightlyAhead = await post(webhookRequest(URL, payload, { secret: SECRET, timestamp: now + 240 }));
+    expect(slightlyAhead).toMatchObject({ status: 200, body: { status: "processed" } });
+    expect(await balance(user.id)).toBe(starter.credits);
   });
 
   it("acknowledges event types outside the allowlist without recording them", async () => {

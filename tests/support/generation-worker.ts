@@ -1,5 +1,5 @@
 // A generation worker as its own process, for tests that kill one mid-call:
-//   node --import tsx tests/support/generation-worker.ts <databaseUrl> <schema|-> <jobsSchema>
+//   node --import tsx tests/support/generation-worker.ts <databaseUrl> <schema> <jobsSchema>
 // Configuration (AIML_*, GENERATION_ATTEMPT_SECONDS, STORAGE_DIR...) comes from the environment.
 // Prints "ready" once it polls the queue.
 import { createDb, setDb } from "../../lib/db";
@@ -9,10 +9,10 @@ import { configureJobs } from "../../lib/jobs";
 
 const [url, schema, jobsSchema] = process.argv.slice(2);
 if (!url || !schema || !jobsSchema) {
-  console.error("usage: generation-worker.ts <databaseUrl> <schema|-> <jobsSchema>");
+  console.error("usage: generation-worker.ts <databaseUrl> <schema> <jobsSchema>");
   process.exit(2);
 }
-setDb(createDb(url, schema === "-" ? {} : { schema }));
+setDb(createDb(url, { schema }));
 configureJobs({ connectionString: url, schema: jobsSchema, attemptSeconds: env().GENERATION_ATTEMPT_SECONDS });
 await startGenerationWorkers({ concurrency: 2 });
 console.log("ready");

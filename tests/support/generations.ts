@@ -7,7 +7,7 @@ import type { TestDb } from "./db";
 
 /** pg-boss's schema for this test file: beside the file's own schema, dropped after it. */
 export function jobsSchemaFor(testDb: TestDb): string {
-  return testDb.realPostgres ? `${testDb.schema}_jobs` : "pgboss";
+  return `${testDb.schema}_jobs`;
 }
 
 /** Points this process's job queue at the test file's database; stops and drops it after the file. */
@@ -16,7 +16,6 @@ export function openTestJobs(testDb: TestDb, options: { attemptSeconds?: number 
   configureJobs({ connectionString: testDb.url, schema, attemptSeconds: options.attemptSeconds ?? 30 });
   afterAll(async () => {
     await stopJobs({ timeoutMs: 1000 });
-    if (!testDb.realPostgres) return;
     const client = new pg.Client({ connectionString: testDb.url });
     await client.connect();
     await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

@@ -51,6 +51,14 @@ describe("configuration", () => {
     // `npm start` on the embedded database is one person's own machine.
     expect(outboxEnabled(parseEnv({ NODE_ENV: "production", ATELIER_EMBEDDED_DB: "1" }))).toBe(true);
   });
+  it("reads ADMIN_EMAILS as a lowercased list and names a malformed entry", () => {
+    expect(parseEnv({}).ADMIN_EMAILS).toEqual([]);
+    expect(parseEnv({ ADMIN_EMAILS: " Ada@Example.com, ops@example.com ,," }).ADMIN_EMAILS).toEqual([
+      "ada@example.com",
+      "ops@example.com",
+    ]);
+    expect(() => parseEnv({ ADMIN_EMAILS: "ada@example.com, Ada Lovelace" })).toThrowError(/ADMIN_EMAILS/);
+  });
 });
 
 describe("network and rate-limit settings", () => {

@@ -8,7 +8,7 @@ import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { findPack } from "@/lib/pricing";
 import { checkRateLimit } from "@/lib/rate-limit/policies";
-import { startCheckout } from "@/lib/stripe/checkout";
+import { PURCHASES_FROZEN, startCheckout } from "@/lib/stripe/checkout";
 import { stripeClient } from "@/lib/stripe/client";
 
 // The form names a pack and nothing else: credits, amount and currency come from lib/pricing.
@@ -33,7 +33,11 @@ const openCheckout = userAction(buyPackInput, async ({ packId }, user) => {
   if (!stripe) return fail("payments_not_configured", "Payments are not configured on this studio.");
   const pack = findPack(packId);
   if (!pack) return fail("invalid_input", "Choose one of the credit packs.");
-  const account = await db().user.findUniqueOrThrow({ where: { id: user.id }, select: { spendingLocked: true } });
+  const account = await db().user.findUniqueOrThrow({
+    where: { id: user.id },
+    select: { spendingLocked: true, frozen: true },
+  });
+  if (account.frozen) return fail("account_frozen", PURCHASES_FROZEN);
   if (account.spendingLocked) {
     return fail("spending_locked", "Purchases are paused while a card dispute on your account is open.");
   }

@@ -1,8 +1,9 @@
 import { db } from "@/lib/db";
+import { route } from "@/lib/route";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
+export const GET = route({ auth: "public" }, async () => {
   const started = Date.now();
   try {
     await db().$queryRaw`SELECT 1`;
@@ -11,4 +12,4 @@ export async function GET() {
     console.error("health: database unreachable", error);
     return Response.json({ status: "error", database: { reachable: false } }, { status: 503 });
   }
-}
+});

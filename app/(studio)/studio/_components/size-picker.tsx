@@ -1,0 +1,133 @@
+"use client";
+
+import { useId } from "react";
+import { SIZE_PRESETS, type SizePreset } from "@/lib/generations/settings";
+
+export type SizeValue = { preset: SizePreset | "custom"; width: string; height: string };
+
+const PRESET_KEYS = Object.keys(SIZE_PRESETS) as SizePreset[];
+
+/** A rectangle of the given proportions inside a 28 px box: the preset's shape at a glance. */
+function Shape({ width, height }: { width: number; height: number }) {
+  const scale = 28 / Math.max(width, height);
+  return (
+    <span aria-hidden="true" className="flex h-8 w-8 items-center justify-center">
+      <span
+        className="block rounded-[3px] border-2 border-current"
+        style={{ width: Math.round(width * scale), height: Math.round(height * scale) }}
+      />
+    </span>
+  );
+}
+
+const optionClass =
+  "flex cursor-pointer flex-col items-center gap-1 rounded-lg border border-stone-300 px-2 py-2 text-xs has-[:checked]:border-violet-600 has-[:checked]:bg-violet-50 has-[:checked]:text-violet-800 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-violet-500 dark:border-stone-700 dark:has-[:checked]:bg-violet-950 dark:has-[:checked]:text-violet-200";
+
+export function SizePicker({
+  value,
+  onChange,
+  min,
+  max,
+  error,
+}: {
+  value: SizeValue;
+  onChange: (value: SizeValue) => void;
+  min: number;
+  max: number;
+  error?: string;
+}) {
+  const widthId = useId();
+  const heightId = useId();
+  const custom = value.preset === "custom";
+  const choose = (preset: SizePreset | "custom") => {
+    if (preset === "custom") onChange({ ...value, preset });
+    else {
+      const p = SIZE_PRESETS[preset];
+      onChange({ preset, width: String(p.width), height: String(p.height) });
+    }
+  };
+  return (
+    <fieldset className="flex flex-col gap-2">
+      <legend className="mb-1.5 text-sm font-medium">Size</legend>
+      <div className="grid grid-cols-4 gap-2 sm:grid-cols-7 lg:grid-cols-4">
+        {PRESET_KEYS.map((key) => {
+          const p = SIZE_PRESETS[key];
+          return (
+            <label key={key} className={optionClass} title={`${p.label}, ${p.width}×${p.height}`}>
+              <input
+                type="radio"
+                name="sizePreset"
+                value={key}
+                checked={value.preset === key}
+                onChange={() => choose(key)}
+                className="sr-only"
+              />
+              <Shape width={p.width} height={p.height} />
+              <span className="sr-only">{`${p.label}, ${p.width} by ${p.height}`}</span>
+              <span aria-hidden="true">
+                {key === "square" ? "1:1 · 1K" : key === "square_hd" ? "1:1 · 2K" : p.aspect}
+              </span>
+            </label>
+          );
+        })}
+        <label className={optionClass}>
+          <input
+            type="radio"
+            name="sizePreset"
+            value="custom"
+            checked={custom}
+            onChange={() => choose("custom")}
+            className="sr-only"
+          />
+          <span aria-hidden="true" className="flex h-8 w-8 items-center justify-center text-lg">
+            ⤢
+          </span>
+          <span>Custom</span>
+        </label>
+      </div>
+      {custom ? (
+        <div className="flex items-end gap-2">
+          <div className="flex flex-col gap-1">
+            <label htmlFor={widthId} className="text-xs text-stone-600 dark:text-stone-400">
+              Width
+            </label>
+            <input
+              id={widthId}
+              type="number"
+              inputMode="numeric"
+              min={min}
+              max={max}
+              step={8}
+              value={value.width}
+              onChange={(e) => onChange({ ...value, width: e.target.value })}
+              className="w-28 rounded-lg border border-stone-300 bg-white px-3 py-2 text-sm tabular-nums dark:border-stone-700 dark:bg-stone-950"
+            />
+          </div>
+          <span aria-hidden="true" className="pb-2 text-stone-500">
+            ×
+          </span>
+          <div className="flex flex-col gap-1">
+            <label htmlFor={heightId} className="text-xs text-stone-600 dark:text-stone-400">
+              Height
+            </label>
+            <input
+              id={heightId}
+              type="number"
+              inputMode="numeric"
+              min={min}
+              max={max}
+              step={8}
+              value={value.height}
+              onChange={(e) => onChange({ ...value, height: e.target.value })}
+              className="w-28 rounded-lg border border-stone-300 bg-white px-3 py-2 text-sm tabular-nums dark:border-stone-700 dark:bg-stone-950"
+            />
+          </div>
+          <span className="pb-2 text-xs text-stone-500 dark:text-stone-400">
+            {min}–{max} px
+          </span>
+        </div>
+      ) : null}
+      {error ? <p className="text-sm text-red-600 dark:text-red-400">{error}</p> : null}
+    </fieldset>
+  );
+}

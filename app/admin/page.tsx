@@ -1,0 +1,231 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { z } from "zod";
+import { type ChartSeries, DailyChart } from "@/components/charts/daily-chart";
+import { requireAdmin } from "@/lib/admin/access";
+import {
+  creditsByDay,
+  failureRates,
+  generationsByDay,
+  latencyByDay,
+  OVERVIEW_RANGES,
+  queueDepth,
+  revenueByDay,
+  signupsByDay,
+} from "@/lib/admin/overview";
+import { formatMoney } from "@/lib/pricing";
+import { duration, single } from "./_components/format";
+
+export const metadata: Metadata = { title: "Overview" };
+export const dynamic = "force-dynamic";
+
+const query = z.object({
+  range: z.preprocess((v) => Number(v), z.union([z.literal(30), z.literal(90)])).catch(30),
+});
+
+const STATUS_SERIES: ChartSeries[] = [
+  { key: "COMPLETED", label: "Completed" },
+  { key: "FAILED", label: "Failed" },
+  { key: "RUNNING", label: "Running" },
+  { key: "QUEUED", label: "Queued" },
+];
+
+const CREDIT_SERIES: ChartSeries[] = [
+  { key: "granted", label: "Granted" },
+  { key: "sold", label: "Sold" },
+  { key: "spent", label: "Spent" },
+  { key: "refunded", label: "Refunded" },
+  { key: "clawedBack", label: "Clawed back" },
+];
+
+const ms = (n: number) => `${n.toLocaleString("en-US")} ms`;
+
+function Section({ id, title, children }: { id: string; title: string; children: React.ReactNode }) {
+  return (
+    <section aria-labelledby={id} className="flex flex-col gap-3">
+      <h2 id={id} className="text-xl font-semibold">
+        {title}
+      </h2>
+      {children}
+    </section>
+  );
+}
+
+export default async function AdminOverviewPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  await requireAdmin();
+  const { range } = query.parse({ range: single((await searchParams).range) });
+  const [signups, generations, failures, latency, credits, revenue, queues] = await Promise.all([
+    signupsByDay(range),
+    generationsByDay(range),
+    failureRates(range),
+    latencyByDay(range),
+    creditsByDay(range),
+    revenueByDay(range),
+    queueDepth(),
+  ]);
+
+  return (
+    <div className="flex flex-col gap-10">
+      <div className="flex flex-wrap items-baseline justify-between gap-2">
+        <h1 className="text-2xl font-semibold">Overview</h1>
+        <nav aria-label="Overview range" className="flex gap-2 text-sm">
+          {OVERVIEW_RANGES.map((days) => (
+            <Link
+              key={days}
+              href={`/admin?range=${days}`}
+              aria-current={days === range ? "page" : undefined}
+              className={`rounded-lg px-2 py-1 ${days === range ? "bg-stone-200 font-medium dark:bg-stone-800" : "underline"}`}
+            >
+              Last {days} days
+            </Link>
+          ))}
+        </nav>
+      </div>
+
+      <Section id="queue-title" title="Job queue now">
+        {queues === null ? (
+          <p className="text-stone-600 dark:text-stone-400">The job queue has not been started on this database yet.</p>
+        ) : queues.length === 0 ? (
+          <p data-testid="queue-empty">No jobs waiting or running.</p>
+        ) : (
+          <table className="w-full max-w-2xl text-left text-sm tabular-nums">
+            <caption className="sr-only">Jobs waiting and running per queue</caption>
+            <thead>
+              <tr>
+                <th scope="col">Queue</th>
+                <th scope="col" className="text-right">
+                  Waiting
+                </th>
+                <th scope="col" className="text-right">
+                  Running
+                </th>
+                <th scope="col" className="text-right">
+                  Oldest waiting
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {queues.map((q) => (
+                <tr key={q.name}>
+                  <th scope="row" className="font-normal">
+                    {q.name}
+                  </th>
+                  <td className="text-right">{q.waiting}</td>
+                  <td className="text-right">{q.active}</td>
+                  <td className="text-right">
+                    {q.oldestWaitingSeconds === null ? "—" : duration(q.oldestWaitingSeconds)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Section>
+
+      <Section id="signups-title" title="Sign-ups">
+        <DailyChart
+          id="chart-signups"
+          title="Sign-ups per day"
+          rows={signups}
+          series={[{ key: "signups", label: "Sign-ups" }]}
+        />
+      </Section>
+
+      <Section id="generations-title" title="Generations">
+        <DailyChart
+          id="chart-gen-status"
+          title="Generations per day by status"
+          rows={generations.byStatus}
+          series={STATUS_SERIES}
+        />
+        <DailyChart
+          id="chart-gen-model"
+          title="Generations per day by model"
+          rows={generations.byModel}
+          series={generations.models.map((m) => ({ key: m, label: m }))}
+        />
+      </Section>
+
+      <Section id="failures-title" title="Failure rate by error code">
+        <p className="text-sm text-stone-600 dark:text-stone-400">
+          Failed generations as a share of the {failures.finished.toLocaleString("en-US")} that finished in the last{" "}
+          {range} days.
+        </p>
+        {failures.codes.length === 0 ? (
+          <p>No failed generations.</p>
+        ) : (
+          <table className="w-full max-w-2xl text-left text-sm tabular-nums">
+            <caption className="sr-only">Failure rate by error code</caption>
+            <thead>
+              <tr>
+                <th scope="col">Error code</th>
+                <th scope="col" className="text-right">
+                  Failures
+                </th>
+                <th scope="col" className="text-right">
+                  Rate
+                </th>
+                <th scope="col" className="w-1/3">
+                  <span className="sr-only">Bar</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {failures.codes.map((f) => (
+                <tr key={f.code}>
+                  <th scope="row" className="font-normal">
+                    <Link href={`/admin/generations?code=${encodeURIComponent(f.code)}`} className="underline">
+                      {f.code}
+                    </Link>
+                  </th>
+                  <td className="text-right">{f.failures}</td>
+                  <td className="text-right">{(f.rate * 100).toFixed(1)}%</td>
+                  <td aria-hidden="true">
+                    <div className="h-2 rounded bg-red-500" style={{ width: `${Math.max(1, f.rate * 100)}%` }} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </Section>
+
+      <Section id="latency-title" title="Model latency">
+        <DailyChart
+          id="chart-latency"
+          title="Model call duration per day (p50 and p95)"
+          rows={latency}
+          series={[
+            { key: "p50", label: "p50" },
+            { key: "p95", label: "p95" },
+          ]}
+          mode="lines"
+          format={ms}
+        />
+      </Section>
+
+      <Section id="credits-title" title="Credits">
+        <DailyChart id="chart-credits" title="Credits per day" rows={credits} series={CREDIT_SERIES} mode="lines" />
+      </Section>
+
+      <Section id="revenue-title" title="Revenue">
+        <DailyChart
+          id="chart-revenue"
+          title="Revenue per day of payment"
+          rows={revenue}
+          series={[
+            { key: "gross", label: "Gross" },
+            { key: "refunds", label: "Refunds" },
+            { key: "disputes", label: "Disputes" },
+          ]}
+          mode="lines"
+          format={formatMoney}
+        />
+      </Section>
+    </div>
+  );
+}
