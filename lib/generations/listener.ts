@@ -30,7 +30,7 @@ type Runtime = {
   failures: number;
   /**
    * Until then streams are refused without trying: the server took LISTEN but did not deliver
-   * another connection's NOTIFY (PGlite), or not in time (a server too busy: tried again later).
+   * another connection's NOTIFY (a pooler in transaction mode), or not in time (a server too busy: tried again later).
    */
   undeliverableUntil: number;
 };
@@ -150,7 +150,8 @@ async function connect(rt: Runtime): Promise<pg.Client> {
     const pid = await client.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
     rt.backendPid = pid.rows[0]?.pid ?? null;
     // Proves delivery from another connection, as a worker's NOTIFY would come. A server that
-    // accepts LISTEN without delivering (PGlite's socket server) would leave streams silent forever.
+    // accepts LISTEN without delivering (DATABASE_URL pointing at PgBouncer in transaction mode) would
+    // leave streams silent forever; pages poll instead.
     const probe = randomUUID();
     const delivered = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => resolve(false), PROBE_TIMEOUT_MS);
