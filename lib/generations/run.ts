@@ -2,6 +2,7 @@ import type { Tx } from "@/lib/credits/ledger";
 import type { Db } from "@/lib/db";
 import { parseSavedAnswer, recordAnswer, type SavedAnswer } from "@/lib/generations/answer";
 import { GENERATION_MESSAGES } from "@/lib/generations/messages";
+import { notifyGenerationChanged } from "@/lib/generations/notify";
 import { type RetryPolicy, STORAGE_RETRY, withRetries } from "@/lib/generations/retry";
 import { requestFromSettings, settingsFromRow } from "@/lib/generations/settings";
 import { type Outcome, type SettleResult, type StoredImage, settleGeneration } from "@/lib/generations/settle";
@@ -203,7 +204,10 @@ async function claim(database: Db, generationId: string, attemptSeconds: number)
         OR ("status" = 'RUNNING' AND "startedAt" < now() - make_interval(secs => ${attemptSeconds}::int)))
     RETURNING "id", "userId", "model", "source"::text AS "source", "prompt", "sizePreset", "width", "height",
       "numImages", "seedRequested", "enableSafetyChecker", "syncMode", "attempts", "deadlineAt", "providerAnswer"`;
-  return rows[0] ?? null;
+  const claimed = rows[0] ?? null;
+  // The claim has committed (one statement): pages showing it as queued now show it running.
+  if (claimed) await notifyGenerationChanged(database, { userId: claimed.userId, generationId: claimed.id });
+  return claimed;
 }
 
 /** Upstream failures and our own time limit become an UpstreamError; anything else is unexpected (null). */

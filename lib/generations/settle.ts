@@ -1,5 +1,6 @@
 import { recordMovement, type Tx } from "@/lib/credits/ledger";
 import type { Db } from "@/lib/db";
+import { notifyGenerationChanged } from "@/lib/generations/notify";
 import { emitWebhookEvent } from "@/lib/webhooks/events";
 
 // The one place a generation leaves QUEUED/RUNNING. Every terminal transition is a single guarded
@@ -136,5 +137,7 @@ async function settleIn(tx: Tx, { generationId, attempt, outcome, afterImages }:
       error: error ?? null,
     },
   });
+  // Inside the transaction: delivered on commit only, never for a settle that rolled back.
+  await notifyGenerationChanged(tx, { userId: generation.userId, generationId });
   return { settled: true, status, chargedCredits: charged, refundedCredits: refunded };
 }

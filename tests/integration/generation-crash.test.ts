@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { afterAll, describe, expect, it } from "vitest";
 import { submitGeneration } from "../../lib/generations/submit";
@@ -7,12 +6,12 @@ import { startFakeUpstream } from "../support/fake-upstream";
 import {
   balanceOf,
   expectLedgerBalanced,
-  jobsSchemaFor,
   movementsOf,
   newKey,
   openTestJobs,
   waitForSettled,
 } from "../support/generations";
+import { workerProcesses } from "../support/worker-process";
 
 // A worker process killed with SIGKILL: its job expires after GENERATION_ATTEMPT_SECONDS, another
 // worker process runs it again, and the generation completes with credits moved exactly once.
@@ -33,38 +32,7 @@ const testDb = await openTestDb();
 const { db } = testDb;
 openTestJobs(testDb, { attemptSeconds: ATTEMPT_SECONDS });
 
-const children = new Set<ChildProcess>();
-afterAll(async () => {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGKILL");
-      await once(child, "exit");
-    }
-  }
-});
-
-async function startWorker(): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "tests/support/generation-worker.ts", testDb.url, testDb.schema, jobsSchemaFor(testDb)],
-    { env: process.env, stdio: ["ignore", "pipe", "inherit"] },
-  );
-  children.add(child);
-  let output = "";
-  child.stdout?.setEncoding("utf8");
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start: ${output}`)), 60_000);
-    child.stdout?.on("data", (chunk: string) => {
-      output += chunk;
-      if (output.includes("ready")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`worker exited (${code}): ${output}`)));
-  });
-  return child;
-}
+const { start: startWorker } = workerProcesses(testDb);
 
 async function until(condition: () => Promise<boolean> | boolean, timeoutMs: number, what: string) {
   const started = Date.now();

@@ -46,7 +46,7 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
 
   return (
     <article aria-labelledby="page-title" className="flex flex-col gap-6">
-      <LiveRefresh active={inFlight} />
+      <LiveRefresh id={generation.id} status={generation.status} />
       <div className="flex flex-col gap-2">
         <Link href="/history" className="text-sm text-violet-700 underline dark:text-violet-300">
           ← History

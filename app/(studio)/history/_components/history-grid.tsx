@@ -9,6 +9,7 @@ import { MAX_BULK, MAX_ZIP_GENERATIONS } from "@/lib/history/schemas";
 import { deleteGenerationsAction, loadHistoryPage, refreshHistoryItems, setFavoriteAction } from "../actions";
 import { ConfirmDialog } from "./confirm-dialog";
 import { GenerationCard } from "./generation-card";
+import { useStatusChanges } from "./use-status-changes";
 
 /**
  * The grid of generations with infinite scroll. Scrolling near the end loads the next page; the
@@ -67,22 +68,14 @@ export function HistoryGrid({ initial, filters }: { initial: HistoryPage; filter
     return () => observer.disconnect();
   }, [loadMore, nextCursor, loadError]);
 
-  // Generations still queued or running are re-read every few seconds until they finish.
-  const inFlight = items
-    .filter((i) => i.status === "QUEUED" || i.status === "RUNNING")
-    .map((i) => i.id)
-    .slice(0, MAX_BULK)
-    .join(",");
-  useEffect(() => {
-    if (!inFlight) return;
-    const timer = window.setInterval(async () => {
-      const result = await refreshHistoryItems({ ids: inFlight.split(",") }).catch(() => null);
-      if (!result?.ok) return;
-      const fresh = new Map(result.data.map((i) => [i.id, i]));
-      setItems((current) => current.map((i) => fresh.get(i.id) ?? i));
-    }, 3000);
-    return () => window.clearInterval(timer);
-  }, [inFlight]);
+  // Generations still queued or running are re-read when their status changes (event stream).
+  const inFlight = items.filter((i) => i.status === "QUEUED" || i.status === "RUNNING").slice(0, MAX_BULK);
+  useStatusChanges(inFlight, async (changed) => {
+    const result = await refreshHistoryItems({ ids: changed.map((g) => g.id) }).catch(() => null);
+    if (!result?.ok) return;
+    const fresh = new Map(result.data.map((i) => [i.id, i]));
+    setItems((current) => current.map((i) => fresh.get(i.id) ?? i));
+  });
 
   const select = useCallback((id: string, on: boolean) => {
     setSelected((current) => {

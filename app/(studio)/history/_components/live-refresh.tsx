@@ -1,15 +1,13 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect } from "react";
+import type { GenerationView } from "@/lib/generations/view";
+import { useStatusChanges } from "./use-status-changes";
 
-/** While a generation is queued or running, re-render its page every two seconds. */
-export function LiveRefresh({ active }: { active: boolean }) {
+/** While the generation is queued or running, re-render its page each time its status changes. */
+export function LiveRefresh({ id, status }: { id: string; status: GenerationView["status"] }) {
   const router = useRouter();
-  useEffect(() => {
-    if (!active) return;
-    const timer = window.setInterval(() => router.refresh(), 2000);
-    return () => window.clearInterval(timer);
-  }, [active, router]);
+  const pending = status === "QUEUED" || status === "RUNNING";
+  useStatusChanges(pending ? [{ id, status }] : [], () => router.refresh());
   return null;
 }

@@ -35,10 +35,13 @@ export function GenerationCard({
   generation: g,
   clockOffsetMs,
   onReuse,
+  reconnecting = false,
 }: {
   generation: GenerationView;
   clockOffsetMs: number;
   onReuse: (settings: GenerationSettings) => void;
+  /** The studio cannot reach its server right now: a pending card keeps its state and says so. */
+  reconnecting?: boolean;
 }) {
   const pending = isPending(g.status);
   const [open, setOpen] = useState<ImageView | null>(null);
@@ -60,6 +63,12 @@ export function GenerationCard({
         </span>
       </header>
       <p className="line-clamp-3 text-sm">{g.settings.prompt}</p>
+
+      {pending && reconnecting ? (
+        <p role="status" className="text-xs text-amber-800 dark:text-amber-300">
+          Reconnecting to the studio… This generation is still on its way; nothing is lost.
+        </p>
+      ) : null}
 
       {pending ? (
         <ul className="grid grid-cols-2 gap-2" aria-label="Images on the way">

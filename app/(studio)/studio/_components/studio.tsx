@@ -7,11 +7,11 @@ import type { GenerationView } from "@/lib/generations/view";
 import type { ModelChoice } from "@/lib/models";
 import { GenerationCard } from "./generation-card";
 import { type FormPreset, GenerationForm } from "./generation-form";
-import { useGenerationPolling } from "./use-generation-polling";
+import { useLiveGenerations } from "./use-live-generations";
 
 /**
  * The studio: the form, and the user's generations as cards. A submitted generation is shown at
- * once; pending cards are refreshed from the status route until they settle.
+ * once; pending cards follow the event stream (or the status route while it is down) until they settle.
  */
 export function Studio({
   model,
@@ -64,7 +64,7 @@ export function Studio({
     [router],
   );
 
-  useGenerationPolling({ generations, setGenerations, setBalance, onSettled });
+  const { reconnecting } = useLiveGenerations({ generations, setGenerations, setBalance, onSettled });
 
   // The layout re-renders with a fresh balance after router.refresh(); take it when it changes.
   useEffect(() => setBalance(initialBalance), [initialBalance]);
@@ -124,7 +124,12 @@ export function Studio({
           <ul className="grid gap-4 xl:grid-cols-2">
             {generations.map((g) => (
               <li key={g.id}>
-                <GenerationCard generation={g} clockOffsetMs={clockOffsetMs} onReuse={reuse} />
+                <GenerationCard
+                  generation={g}
+                  clockOffsetMs={clockOffsetMs}
+                  onReuse={reuse}
+                  reconnecting={reconnecting}
+                />
               </li>
             ))}
           </ul>

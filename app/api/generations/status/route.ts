@@ -1,22 +1,17 @@
 import { z } from "zod";
 import { getAccountSummary } from "@/lib/account";
+import { generationIdsParam } from "@/lib/generations/ids";
 import { generationViews } from "@/lib/generations/queries";
 import { route } from "@/lib/route";
 
-// Polled by the studio page (about twice a second, only while one of its cards is pending):
-// the current state of the caller's own generations, and their balance for the form.
+// The current state of the caller's own generations, and their balance for the form. Pages read
+// it only while their event stream (../events) is down: twice a second while a card is pending.
 export const dynamic = "force-dynamic";
-
-const idsSchema = z
-  .string()
-  .max(2000)
-  .transform((v) => [...new Set(v.split(",").filter(Boolean))])
-  .pipe(z.array(z.string().regex(/^[a-z0-9]{10,40}$/)).max(50));
 
 export const GET = route(
   {
     auth: "user",
-    query: z.object({ ids: idsSchema.default([]) }),
+    query: z.object({ ids: generationIdsParam.default([]) }),
     invalidQueryMessage: "ids must be a comma-separated list of at most 50 generation ids.",
   },
   async ({ query, user }) => {

@@ -1,0 +1,18 @@
+import { z } from "zod";
+import type { Tx } from "@/lib/credits/ledger";
+import type { Db } from "@/lib/db";
+
+// A generation's status changed: told through PostgreSQL NOTIFY, so every web process learns of it
+// whichever process made the change, and only once the change is committed (NOTIFY inside a
+// transaction is delivered at COMMIT, dropped on ROLLBACK). The payload carries ids only: a
+// listener re-reads what it may show through owner-scoped queries. No `server-only`: workers
+// (`npm run worker`, tsx) call it too.
+
+export const GENERATION_CHANNEL = "atelier_generation_status";
+
+export const generationNoticeSchema = z.object({ userId: z.string().min(1), generationId: z.string().min(1) });
+export type GenerationNotice = z.infer<typeof generationNoticeSchema>;
+
+export async function notifyGenerationChanged(database: Tx | Db, notice: GenerationNotice): Promise<void> {
+  await database.$executeRaw`SELECT pg_notify(${GENERATION_CHANNEL}, ${JSON.stringify(notice)})`;
+}
