@@ -1,6 +1,8 @@
 import "server-only";
+import { headers } from "next/headers";
 import type { z } from "zod";
 import { currentUser, type SessionUser } from "@/lib/auth";
+import { log, requestIdFrom, withLogContext } from "@/lib/log";
 
 export type ActionError = { code: string; message: string; fields?: Record<string, string> };
 export type ActionResult<T = undefined> = { ok: true; data: T } | { ok: false; error: ActionError };
@@ -51,11 +53,15 @@ export function userAction<S extends z.ZodType, T>(
       const first = parsed.error.issues[0];
       return fail("invalid_input", first ? first.message : "Check the form and try again.", fields);
     }
-    try {
-      return await body(parsed.data, user);
-    } catch (error) {
-      console.error("action failed", error);
-      return fail("internal", "Something went wrong on our side. Nothing was charged; please try again.");
-    }
+    // Every line this action logs (and the jobs it queues) carries its request id and user id.
+    const requestId = requestIdFrom(await headers());
+    return withLogContext({ requestId, userId: user.id }, async () => {
+      try {
+        return await body(parsed.data, user);
+      } catch (error) {
+        log.error("action failed", { err: error });
+        return fail("internal", "Something went wrong on our side. Nothing was charged; please try again.");
+      }
+    });
   };
 }

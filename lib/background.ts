@@ -16,3 +16,15 @@ export async function startBackgroundWork(): Promise<void> {
     pruneRateLimits(db()).catch((error: unknown) => console.error("rate-limit pruning failed", error));
   }, 3_600_000).unref();
 }
+
+/**
+ * Stops what startBackgroundWork started, for a graceful exit: no new jobs are taken, running
+ * generations get `graceMs` to finish, the rest are handed back to the queue, then the queue's
+ * connections close. Safe to call when nothing was started.
+ */
+export async function stopBackgroundWork(options: { graceMs: number }): Promise<void> {
+  const { stopGenerationWorkers } = await import("@/lib/generations/worker");
+  await stopGenerationWorkers(options);
+  const { stopJobs } = await import("@/lib/jobs");
+  await stopJobs({ timeoutMs: 5_000 });
+}

@@ -1,6 +1,7 @@
 import PgBoss from "pg-boss";
 import type { Tx } from "@/lib/credits/ledger";
 import { env } from "@/lib/env";
+import { log, logContext } from "@/lib/log";
 
 // Durable jobs on the application's own PostgreSQL (pg-boss 10, in a schema of its own). No
 // `server-only` here: `npm run worker` loads this module under tsx.
@@ -12,7 +13,13 @@ export const QUEUES = {
   sweep: "generation-sweep",
 } as const;
 
-export type GenerateJob = { generationId: string };
+/** requestId: the submitting request's, so the worker's log lines can be joined to it. */
+export type GenerateJob = { generationId: string; requestId?: string };
+
+function generateJob(generationId: string): GenerateJob {
+  const requestId = logContext()?.requestId;
+  return requestId ? { generationId, requestId } : { generationId };
+}
 
 export type JobsConfig = {
   connectionString: string;
@@ -60,7 +67,7 @@ function createBoss(config: JobsConfig): PgBoss {
     archiveCompletedAfterSeconds: 3600,
     deleteAfterDays: 7,
   });
-  boss.on("error", (error) => console.error("[jobs] pg-boss error", error));
+  boss.on("error", (error) => log.error("jobs: pg-boss error", { err: error }));
   return boss;
 }
 
@@ -104,7 +111,7 @@ export async function generationEnqueuer(): Promise<Enqueue> {
 }
 
 async function enqueueWith(boss: PgBoss, tx: Tx, generationId: string): Promise<string> {
-  const id = await boss.send(QUEUES.generate, { generationId } satisfies GenerateJob, {
+  const id = await boss.send(QUEUES.generate, generateJob(generationId), {
     ...generateRetryOptions(runtime().config),
     db: {
       async executeSql(text: string, values: unknown[]) {
@@ -125,10 +132,16 @@ async function enqueueWith(boss: PgBoss, tx: Tx, generationId: string): Promise<
  */
 export async function enqueueGenerationAt(generationId: string, startAfter: Date): Promise<void> {
   const boss = await jobs();
-  await boss.send(QUEUES.generate, { generationId } satisfies GenerateJob, {
+  await boss.send(QUEUES.generate, generateJob(generationId), {
     ...generateRetryOptions(runtime().config),
     startAfter,
   });
+}
+
+/** The queue if this process started it, else undefined (stopping must not start it). */
+export function runningJobs(): PgBoss | undefined {
+  const rt = globalForJobs.atelierJobs;
+  return rt?.started ? rt.boss : undefined;
 }
 
 /** Registers a worker id so that a send in this process can wake it at once instead of at the next poll. */

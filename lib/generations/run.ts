@@ -3,6 +3,7 @@ import { GENERATION_MESSAGES } from "@/lib/generations/messages";
 import { type Outcome, type SettleResult, type StoredImage, settleGeneration } from "@/lib/generations/settle";
 import { fetchImage } from "@/lib/images/fetch";
 import { ingestImage } from "@/lib/images/ingest";
+import { log } from "@/lib/log";
 import { objectStore } from "@/lib/storage";
 import { imageKey, type ObjectStore, thumbKey } from "@/lib/storage/types";
 import { upstreamError } from "@/lib/upstream/errors";
@@ -25,6 +26,11 @@ export type RunOptions = {
   attemptSeconds: number;
   /** The job has no retry left: an unexpected error refunds instead of rethrowing. */
   lastAttempt: boolean;
+  /**
+   * Aborted when this process is shutting down: an unfinished model call ends and the generation
+   * goes back to the queue (result "handed_back") for another process to run.
+   */
+  shutdown?: AbortSignal;
   /** Overrides for tests; default to the configured source and store. */
   source?: ImageSource;
   store?: ObjectStore;
@@ -35,7 +41,9 @@ export type RunResult =
   /** Already completed or refunded by another run or the sweeper: nothing to do. */
   | { kind: "already_settled" }
   /** This run lost its lease (another run took over) before it could settle; the newer run owns the files. */
-  | { kind: "superseded" };
+  | { kind: "superseded" }
+  /** Stopped by a shutdown before the model answered: QUEUED again, for the caller to re-queue. */
+  | { kind: "handed_back" };
 
 /** Another run holds the generation's lease until `leaseEndsAt`; try again then, not before. */
 export class LeaseHeldError extends Error {
@@ -85,7 +93,8 @@ export async function runGeneration(database: Db, generationId: string, options:
   const leaseEnd = startedAt + options.attemptSeconds * 1000;
   const keepBudgetMs = Math.min(60_000, (options.attemptSeconds * 1000) / 4);
   const callEnd = Math.min(claimed.deadlineAt.getTime(), leaseEnd - keepBudgetMs);
-  const callSignal = AbortSignal.timeout(Math.max(1, callEnd - startedAt));
+  const callTimeout = AbortSignal.timeout(Math.max(1, callEnd - startedAt));
+  const callSignal = options.shutdown ? AbortSignal.any([callTimeout, options.shutdown]) : callTimeout;
   const keepSignal = AbortSignal.timeout(Math.max(1, Math.min(claimed.deadlineAt.getTime(), leaseEnd) - startedAt));
   const store = options.store ?? objectStore();
 
@@ -97,6 +106,7 @@ export async function runGeneration(database: Db, generationId: string, options:
       const source = options.source ?? imageSourceFor(claimed.source);
       result = await source.generate(claimed.model, paramsOf(claimed), { signal: callSignal });
     } catch (error) {
+      if (options.shutdown?.aborted) return handBack(database, claimed);
       const failure = asUpstreamError(error, callSignal);
       if (!failure) throw error;
       logFailure(claimed, failure);
@@ -139,16 +149,24 @@ export async function runGeneration(database: Db, generationId: string, options:
           };
     for (const failure of kept.failures) logFailure(claimed, failure);
     const settled = await settleOrSuperseded(database, claimed, outcome, written, store);
-    console.info(
-      `[generation] ${claimed.id} ${settled.kind === "settled" ? settled.settle.status : settled.kind} attempt=${attempt} images=${kept.images.length}/${claimed.numImages} upstreamMs=${facts.upstreamMs} totalMs=${Date.now() - startedAt}`,
-    );
+    log.info("generation: run finished", {
+      generationId: claimed.id,
+      userId: claimed.userId,
+      model: claimed.model,
+      result: settled.kind === "settled" ? settled.settle.status : settled.kind,
+      attempt,
+      images: kept.images.length,
+      asked: claimed.numImages,
+      upstreamMs: facts.upstreamMs,
+      totalMs: Date.now() - startedAt,
+    });
     return settled;
   } catch (error) {
     // Unexpected (database, storage, a bug). Files of this run go; the lease is released so the
     // retry need not wait it out; on the last attempt the user is refunded now.
     await removeUnreferenced(database, claimed.id, written, store);
     if (options.lastAttempt) {
-      console.error(`[generation] ${claimed.id} failed on its last attempt`, error);
+      log.error("generation: failed on its last attempt", { generationId: claimed.id, err: error });
       return settleOrSuperseded(database, claimed, {
         kind: "failed",
         code: "internal",
@@ -160,6 +178,15 @@ export async function runGeneration(database: Db, generationId: string, options:
       WHERE "id" = ${claimed.id} AND "status" = 'RUNNING' AND "attempts" = ${attempt}`;
     throw error;
   }
+}
+
+/** Releases this run's lease (QUEUED again) so that the job sent by the caller can claim it at once. */
+async function handBack(database: Db, g: Claimed): Promise<RunResult> {
+  await database.$executeRaw`
+    UPDATE "Generation" SET "status" = 'QUEUED'
+    WHERE "id" = ${g.id} AND "status" = 'RUNNING' AND "attempts" = ${g.attempts}`;
+  log.info("generation: handed back to the queue (shutdown)", { generationId: g.id, attempt: g.attempts });
+  return { kind: "handed_back" };
 }
 
 /** Takes the generation for this run: QUEUED, or RUNNING under a lease that has run out. */
@@ -281,14 +308,20 @@ async function removeUnreferenced(database: Db, generationId: string, written: s
   const referenced = new Set(kept.flatMap((i) => [i.storageKey, i.thumbKey]));
   const orphans = written.filter((key) => !referenced.has(key));
   await store.delete(orphans).catch((error: unknown) => {
-    console.error(`[generation] ${generationId} could not remove ${orphans.length} files`, error);
+    log.error("generation: could not remove files", { generationId, files: orphans.length, err: error });
   });
 }
 
 function logFailure(g: Claimed, error: UpstreamError) {
   const { status, requestId } = error.details;
   const cause = error.details.cause instanceof Error ? error.details.cause.message : error.details.cause;
-  console.warn(
-    `[generation] ${g.id} attempt=${g.attempts} ${error.code} status=${status ?? "-"} requestId=${requestId ?? "-"} cause=${String(cause ?? "-")}`,
-  );
+  log.warn("generation: upstream failure", {
+    generationId: g.id,
+    userId: g.userId,
+    attempt: g.attempts,
+    code: error.code,
+    status: status ?? null,
+    providerRequestId: requestId ?? null,
+    cause: cause === undefined ? null : String(cause),
+  });
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { log } from "@/lib/log";
 import { objectStore } from "@/lib/storage";
 import type { ObjectStore } from "@/lib/storage/types";
 
@@ -56,7 +57,7 @@ export async function imageResponse(request: ImageRequest): Promise<Response> {
 
   const bytes = await (request.store ?? objectStore()).get(thumb ? image.thumbKey : image.storageKey);
   if (!bytes) {
-    console.error("images: stored object missing", { imageId: request.imageId, variant: request.variant });
+    log.error("images: stored object missing", { imageId: request.imageId, variant: request.variant });
     return notFound();
   }
   headers.set("content-length", String(bytes.length));

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { env } from "@/lib/env";
 import { readCapped } from "@/lib/http/read-capped";
 import { MAX_IMAGE_BYTES } from "@/lib/images/limits";
+import { log as logger } from "@/lib/log";
 import { upstreamError } from "@/lib/upstream/errors";
 import { sleep } from "@/lib/upstream/sleep";
 import type { GenerationParams, ImageSource, SourceImage, SourceResult, UpstreamError } from "@/lib/upstream/types";
@@ -80,7 +81,7 @@ type Attempt =
 
 export function createAimlClient(options: AimlClientOptions): ImageSource {
   const endpoint = new URL("/v1/images/generations", options.baseUrl).toString();
-  const log = options.log ?? ((message, fields) => console.warn(`upstream: ${message}`, fields));
+  const log = options.log ?? ((message, fields) => logger.warn(`upstream: ${message}`, fields));
   const backoffMs = options.backoffMs ?? 1000;
   const maxBackoffMs = options.maxBackoffMs ?? 20_000;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;

@@ -1,5 +1,7 @@
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { log } from "@/lib/log";
+import { countHttp5xx, countStripeDelivery } from "@/lib/metrics";
 import { stripeClient } from "@/lib/stripe/client";
 import { processStripeEvent } from "@/lib/stripe/webhook";
 
@@ -33,16 +35,22 @@ export async function POST(request: Request): Promise<Response> {
   try {
     event = stripe.webhooks.constructEvent(payload, signature, secret, SIGNATURE_TOLERANCE_SECONDS);
   } catch (error) {
-    console.warn("stripe webhook: signature refused:", error instanceof Error ? error.message.split("\n")[0] : error);
+    log.warn("stripe webhook: signature refused", {
+      reason: error instanceof Error ? error.message.split("\n")[0] : String(error),
+    });
+    countStripeDelivery("unknown", "invalid_signature");
     return reply(400, { error: "invalid signature" });
   }
 
   try {
     const outcome = await processStripeEvent(event, { database: db(), stripe });
+    countStripeDelivery(event.type, outcome.status);
     return reply(200, { received: true, ...outcome });
   } catch (error) {
     // A 5xx makes Stripe retry later; nothing was committed for this event.
-    console.error("stripe webhook: processing failed", { id: event.id, type: event.type }, error);
+    log.error("stripe webhook: processing failed", { eventId: event.id, type: event.type, err: error });
+    countStripeDelivery(event.type, "failed");
+    countHttp5xx("/api/stripe/webhook");
     return reply(500, { error: "processing failed" });
   }
 }
