@@ -88,6 +88,7 @@ export async function runGeneration(database: Db, generationId: string, options:
 
   const attempt = claimed.attempts;
   const startedAt = Date.now();
+  log.info("generation: run started", { generationId: claimed.id, userId: claimed.userId, attempt });
   // The upstream call must end inside both the deadline and this run's lease, leaving time to
   // download, ingest, store and settle before the lease runs out.
   const leaseEnd = startedAt + options.attemptSeconds * 1000;
