@@ -13,12 +13,16 @@ export const QUEUES = {
   sweep: "generation-sweep",
 } as const;
 
-/** requestId: the submitting request's, so the worker's log lines can be joined to it. */
-export type GenerateJob = { generationId: string; requestId?: string };
+/** requestId, userId: the submitting request's, so the worker's log lines can be joined to it. */
+export type GenerateJob = { generationId: string; requestId?: string; userId?: string };
 
 function generateJob(generationId: string): GenerateJob {
-  const requestId = logContext()?.requestId;
-  return requestId ? { generationId, requestId } : { generationId };
+  const context = logContext();
+  return {
+    generationId,
+    ...(context?.requestId ? { requestId: context.requestId } : {}),
+    ...(context?.userId ? { userId: context.userId } : {}),
+  };
 }
 
 export type JobsConfig = {

@@ -51,6 +51,8 @@ function create(destination?: DestinationStream): Runtime {
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: [...REDACTED, ...REDACTED.map((p) => `*.${p}`)], censor: "[redacted]" },
       mixin: () => ({ ...storage.getStore() }),
+      // The context's ids win over same-named fields of a call, so a line is never misattributed.
+      mixinMergeStrategy: (fields, context) => ({ ...fields, ...context }),
     },
     destination ?? pino.destination({ dest: 1, sync: true }),
   );

@@ -10,7 +10,11 @@ import { log, withLogContext } from "@/lib/log";
 // (pg-boss 10 runs one job per poller), the sweeper on a one-minute schedule shared by every
 // process, and one sweep at start so a restarted studio refunds what expired while it was down.
 
-const jobData = z.object({ generationId: z.string().min(1), requestId: z.string().optional() });
+const jobData = z.object({
+  generationId: z.string().min(1),
+  requestId: z.string().optional(),
+  userId: z.string().optional(),
+});
 
 type WorkerState = { inFlight: Set<Promise<void>>; shutdown: AbortController };
 const globalForWorkers = globalThis as unknown as { atelierGenerationWorkers?: WorkerState };
@@ -87,8 +91,9 @@ async function handle(job: PgBoss.JobWithMetadata<unknown>, attemptSeconds: numb
     log.error("generation: job has no generation id", { jobId: job.id });
     return;
   }
-  const { generationId, requestId } = data.data;
-  await withLogContext({ requestId: requestId ?? `job:${job.id}`, generationId }, async () => {
+  const { generationId, requestId, userId } = data.data;
+  const context = { requestId: requestId ?? `job:${job.id}`, generationId, ...(userId ? { userId } : {}) };
+  await withLogContext(context, async () => {
     try {
       const result = await runGeneration(db(), generationId, {
         attemptSeconds,

@@ -81,7 +81,11 @@ type Attempt =
 
 export function createAimlClient(options: AimlClientOptions): ImageSource {
   const endpoint = new URL("/v1/images/generations", options.baseUrl).toString();
-  const log = options.log ?? ((message, fields) => logger.warn(`upstream: ${message}`, fields));
+  const log =
+    options.log ??
+    // The provider's request id gets a name of its own: `requestId` on a line is ours (lib/log.ts).
+    ((message, { requestId, ...fields }) =>
+      logger.warn(`upstream: ${message}`, { ...fields, providerRequestId: requestId ?? null }));
   const backoffMs = options.backoffMs ?? 1000;
   const maxBackoffMs = options.maxBackoffMs ?? 20_000;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
