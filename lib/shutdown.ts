@@ -6,11 +6,11 @@ import { log } from "@/lib/log";
 // rest back to the queue (lib/background.ts stopBackgroundWork), and only then exits. No
 // `server-only`: the worker loads this under tsx.
 
-type ShutdownState = { draining: boolean; installed: boolean };
+type ShutdownState = { draining: boolean; installed: boolean; after: (() => void)[] };
 const globalForShutdown = globalThis as unknown as { atelierShutdown?: ShutdownState };
 
 function state(): ShutdownState {
-  globalForShutdown.atelierShutdown ??= { draining: false, installed: false };
+  globalForShutdown.atelierShutdown ??= { draining: false, installed: false, after: [] };
   return globalForShutdown.atelierShutdown;
 }
 
@@ -41,10 +41,20 @@ export function onShutdownSignal(drain: () => Promise<void>): void {
       .catch((error: unknown) => log.error("shutdown: draining failed", { err: error }))
       .then(() => {
         log.info("shutdown: drained", { signal });
-        const handlers = previous.get(signal) ?? [];
+        const handlers = [...(previous.get(signal) ?? []), ...s.after];
         if (handlers.length === 0) process.exit(0);
         for (const h of handlers) h(signal);
       });
   };
   for (const signal of signals) process.on(signal, () => handler(signal));
+}
+
+/**
+ * For a server that closes itself on a stop signal (scripts/serve.ts): run `close` only after the
+ * drain, instead of on the signal itself; without a drain installed, on the signal.
+ */
+export function afterShutdown(close: () => void): void {
+  const s = state();
+  if (s.installed) s.after.push(close);
+  else for (const signal of ["SIGTERM", "SIGINT"] as const) process.on(signal, close);
 }

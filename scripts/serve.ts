@@ -4,6 +4,7 @@
 import http from "node:http";
 import next from "next";
 import { PEER_HEADER } from "../lib/http/client-address";
+import { afterShutdown } from "../lib/shutdown";
 
 const dev = process.argv.includes("--dev");
 const host = process.env.HOST ?? "127.0.0.1";
@@ -21,5 +22,5 @@ server.on("request", (req, res) => {
 server.listen(port, host, () => console.log(`  ▲ Ready on http://${host.includes(":") ? `[${host}]` : host}:${port}`));
 
 const close = () => server.close(() => void app.close().finally(() => process.exit(0)));
-process.on("SIGTERM", close);
-process.on("SIGINT", close);
+// After the background work drained (instrumentation.ts installs the drain during prepare()).
+afterShutdown(close);
