@@ -27,5 +27,5 @@ export const ADMIN_EMAIL = "admin@atelier.test";
 // RUN_WORKERS=0 and one `npm run worker`, on one database and one image store.
 export const WEB_A_PORT = 3300 + offset;
 export const WEB_B_PORT = 3301 + offset;
-export const WEB_A_URL = `http://127.0.0.1:${WEB_A_PORT}`;
-export const WEB_B_URL = `http://127.0.0.1:${WEB_B_PORT}`;
+export const WEB_A_URL = `http://localhost:${WEB_A_PORT}`;
+export const WEB_B_URL = `http://localhost:${WEB_B_PORT}`;
