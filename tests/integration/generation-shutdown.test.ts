@@ -48,14 +48,7 @@ afterAll(async () => {
 async function startWorker(graceSeconds: number): Promise<Worker> {
   const child = spawn(
     process.execPath,
-    [
-      "--import",
-      "tsx",
-      "tests/support/generation-worker.ts",
-      testDb.url,
-      testDb.realPostgres ? testDb.schema : "-",
-      jobsSchemaFor(testDb),
-    ],
+    ["--import", "tsx", "tests/support/generation-worker.ts", testDb.url, testDb.schema, jobsSchemaFor(testDb)],
     { env: { ...process.env, SHUTDOWN_GRACE_SECONDS: String(graceSeconds) }, stdio: ["ignore", "pipe", "inherit"] },
   );
   children.add(child);

@@ -114,7 +114,7 @@ async function startTopology(): Promise<void> {
   closers.push(async () => rmSync(dataDir, { recursive: true, force: true }));
   let databaseUrl = await createDatabase();
   if (!databaseUrl) {
-    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "pglite") });
+    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres") });
     closers.push(embedded.stop);
     databaseUrl = embedded.url;
   }
