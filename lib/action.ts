@@ -2,9 +2,16 @@ import "server-only";
 import { headers } from "next/headers";
 import type { z } from "zod";
 import { currentUser, type SessionUser } from "@/lib/auth";
+import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from "@/lib/db-unavailable";
 import { log, requestIdFrom, withLogContext } from "@/lib/log";
 
-export type ActionError = { code: string; message: string; fields?: Record<string, string> };
+export type ActionError = {
+  code: string;
+  message: string;
+  fields?: Record<string, string>;
+  /** The caller's credit balance as the refusal found it, when the refusal is about credits. */
+  balance?: number;
+};
 export type ActionResult<T = undefined> = { ok: true; data: T } | { ok: false; error: ActionError };
 
 export function ok<T>(data: T): ActionResult<T> {
@@ -41,7 +48,13 @@ export function userAction<S extends z.ZodType, T>(
   body: (input: z.infer<S>, user: SessionUser) => Promise<ActionResult<T>>,
 ): (prevOrInput: unknown, formData?: FormData) => Promise<ActionResult<T>> {
   return async (prevOrInput, formData) => {
-    const user = await currentUser();
+    let user: SessionUser | null;
+    try {
+      user = await currentUser();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      return fail("unavailable", UNAVAILABLE_MESSAGE);
+    }
     if (!user) return fail("unauthenticated", "Your session has ended. Sign in again to continue.");
     const parsed = schema.safeParse(toObject(formData ?? prevOrInput));
     if (!parsed.success) {
@@ -59,6 +72,7 @@ export function userAction<S extends z.ZodType, T>(
       try {
         return await body(parsed.data, user);
       } catch (error) {
+        if (isDatabaseUnavailable(error)) return fail("unavailable", UNAVAILABLE_MESSAGE);
         log.error("action failed", { err: error });
         return fail("internal", "Something went wrong on our side. Nothing was charged; please try again.");
       }

@@ -12,9 +12,13 @@ export async function startBackgroundWork(): Promise<void> {
   // Ended rate-limit windows; hourly is plenty (the table holds one row per active subject).
   const { pruneRateLimits } = await import("@/lib/rate-limit/limiter");
   const { db } = await import("@/lib/db");
+  const { log } = await import("@/lib/log");
   setInterval(() => {
-    pruneRateLimits(db()).catch((error: unknown) => console.error("rate-limit pruning failed", error));
+    pruneRateLimits(db()).catch((error: unknown) => log.error("rate-limit pruning failed", { err: error }));
   }, 3_600_000).unref();
+  // Outgoing webhook deliveries (lib/webhooks/worker.ts).
+  const { startWebhookWorkers } = await import("@/lib/webhooks/worker");
+  await startWebhookWorkers({ concurrency: 2 });
 }
 
 /**
@@ -25,6 +29,8 @@ export async function startBackgroundWork(): Promise<void> {
 export async function stopBackgroundWork(options: { graceMs: number }): Promise<void> {
   const { stopGenerationWorkers } = await import("@/lib/generations/worker");
   await stopGenerationWorkers(options);
+  const { stopWebhookWorkers } = await import("@/lib/webhooks/worker");
+  await stopWebhookWorkers();
   const { stopJobs } = await import("@/lib/jobs");
   await stopJobs({ timeoutMs: 5_000 });
 }

@@ -88,13 +88,21 @@ const schema = z
     AIML_TIMEOUT_MS: intWithDefault(120_000, 60_000, 600_000),
     AIML_MAX_RETRIES: intWithDefault(2, 0, 5),
     AIML_IMAGE_HOSTS: z.string().default("fal.media,*.fal.media,cdn.aimlapi.com,*.aimlapi.com"),
+    // Public API (/v1): how long POST /v1/images/generations waits for the images before answering
+    // 202 with a generation to poll, and how long its signed image links work.
+    API_SYNC_WAIT_SECONDS: intWithDefault(100, 0, 600),
+    API_IMAGE_URL_TTL_SECONDS: intWithDefault(3600, 60, 7 * 86_400),
+    // Outgoing webhooks go to public https addresses only. Tests list exact `http://127.0.0.1:PORT`
+    // receivers here (loopback allowed for exactly those); leave it empty in production.
+    WEBHOOK_TEST_URLS: z.string().default(""),
     GENERATION_DEADLINE_SECONDS: intWithDefault(600, 120, 3600),
     // How long one run of a generation job may hold it: past this the job is taken to have died with
     // its worker (crash, kill -9) and is run again. Each run stops its upstream call before then.
     GENERATION_ATTEMPT_SECONDS: intWithDefault(420, 5, 3600),
-    // Generation jobs one process works on at once. Mostly waiting on the upstream (10-20 s a call),
-    // so well above the core count; the CPU part (ingest) runs on sharp's own thread pool.
-    GENERATION_CONCURRENCY: intWithDefault(16, 1, 64),
+    // Generations one process keeps in flight: jobs waiting on the image model (I/O, 10-20 s a call,
+    // no database connection held), not CPU work, which runs behind a per-core semaphore
+    // (lib/cpu-slots.ts). See docs/generation.md, "Concurrency".
+    GENERATION_CONCURRENCY: intWithDefault(200, 1, 1000),
     STORAGE_DIR: optional,
     S3_BUCKET: optional,
     S3_REGION: z.string().default("us-east-1"),
@@ -125,6 +133,13 @@ const schema = z
     RATE_LIMIT_CHECKOUTS_PER_USER: rateLimit("10/10m"),
     RATE_LIMIT_SHARE_PAGE_PER_IP: rateLimit("120/1m"),
     RATE_LIMIT_SHARE_IMAGE_PER_IP: rateLimit("600/1m"),
+    // Who decides the image service's safety checker: the operator ("enforced": always on, the form
+    // does not offer it) or each user ("user-choice"). Default: enforced in production.
+    SAFETY_CHECKER: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z.enum(["enforced", "user-choice"], { error: 'must be "enforced" or "user-choice"' }).optional(),
+    ),
+    RATE_LIMIT_API_PER_KEY: rateLimit("120/1m"),
     RUN_WORKERS: z.preprocess((v) => (v === undefined ? true : v !== "0" && v !== "false"), z.boolean()),
     // Operations (docs/deploy.md): log level, the bearer token /api/metrics requires (unset: no
     // metrics endpoint), and how long a stopping process lets running generations finish.
@@ -193,6 +208,13 @@ export function env(): Env {
 /** Mail goes to the local outbox page only on a developer's own machine with no SMTP server. */
 export function outboxEnabled(e: Env = env()): boolean {
   return !e.EMAIL_SERVER && (e.NODE_ENV !== "production" || e.ATELIER_EMBEDDED_DB);
+}
+
+export type SafetyCheckerPolicy = "enforced" | "user-choice";
+
+/** SAFETY_CHECKER, else enforced in production and the user's choice elsewhere. */
+export function safetyCheckerPolicy(e: Env = env()): SafetyCheckerPolicy {
+  return e.SAFETY_CHECKER ?? (e.NODE_ENV === "production" ? "enforced" : "user-choice");
 }
 
 export function stripeConfigured(e: Env = env()): boolean {

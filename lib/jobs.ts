@@ -11,6 +11,10 @@ export const QUEUES = {
   generate: "generate",
   /** Refunds generations past their deadline (cron, once a minute across all processes). */
   sweep: "generation-sweep",
+  /** Thumbnails and placeholders of a settled generation's images: after the fact, off the critical path. */
+  derivatives: "image-derivatives",
+  /** One job per outgoing webhook delivery (lib/webhooks/deliver.ts). */
+  webhook: "webhook-delivery",
 } as const;
 
 /** requestId, userId: the submitting request's, so the worker's log lines can be joined to it. */
@@ -24,6 +28,7 @@ function generateJob(generationId: string): GenerateJob {
     ...(context?.userId ? { userId: context.userId } : {}),
   };
 }
+export type DerivativesJob = { generationId: string };
 
 export type JobsConfig = {
   connectionString: string;
@@ -33,14 +38,22 @@ export type JobsConfig = {
   attemptSeconds: number;
 };
 
-type Runtime = { config: JobsConfig; boss: PgBoss; started?: Promise<PgBoss>; workerIds: string[] };
+/** A consumer of this process's queues other than pg-boss's own work(): woken by submits, stopped first. */
+export type Consumer = { wake(): void; stop(timeoutMs: number): Promise<void> };
+
+type Runtime = {
+  config: JobsConfig;
+  boss: PgBoss;
+  started?: Promise<PgBoss>;
+  consumers: Consumer[];
+};
 
 const globalForJobs = globalThis as unknown as { atelierJobs?: Runtime };
 
 /** Points this process at a job store (tests and the worker command); otherwise env decides. */
 export function configureJobs(config: JobsConfig): void {
   if (globalForJobs.atelierJobs) throw new Error("jobs are already configured in this process");
-  globalForJobs.atelierJobs = { config, boss: createBoss(config), workerIds: [] };
+  globalForJobs.atelierJobs = { config, boss: createBoss(config), consumers: [] };
 }
 
 function runtime(): Runtime {
@@ -82,6 +95,8 @@ export async function jobs(): Promise<PgBoss> {
     await rt.boss.start();
     await rt.boss.createQueue(QUEUES.generate, { name: QUEUES.generate, ...generateRetryOptions(rt.config) });
     await rt.boss.createQueue(QUEUES.sweep, { name: QUEUES.sweep, policy: "singleton", retryLimit: 0 });
+    await rt.boss.createQueue(QUEUES.derivatives, { name: QUEUES.derivatives, ...DERIVATIVES_RETRY });
+    await rt.boss.createQueue(QUEUES.webhook, { name: QUEUES.webhook, ...WEBHOOK_RETRY_OPTIONS });
     return rt.boss;
   })().catch((error: unknown) => {
     rt.started = undefined;
@@ -101,6 +116,9 @@ function generateRetryOptions(config: JobsConfig) {
   };
 }
 
+// A failed thumbnail only costs the page a larger download, so a few spaced retries are enough.
+const DERIVATIVES_RETRY = { retryLimit: 3, retryDelay: 5, retryBackoff: true, expireInSeconds: 300 };
+
 export type Enqueue = (tx: Tx, generationId: string) => Promise<string>;
 
 /**
@@ -114,9 +132,29 @@ export async function generationEnqueuer(): Promise<Enqueue> {
   return (tx, generationId) => enqueueWith(boss, tx, generationId);
 }
 
-async function enqueueWith(boss: PgBoss, tx: Tx, generationId: string): Promise<string> {
-  const id = await boss.send(QUEUES.generate, generateJob(generationId), {
-    ...generateRetryOptions(runtime().config),
+/**
+ * Like generationEnqueuer, for the derivatives job of a generation that is settling with images:
+ * the job commits with the settlement, so no completed generation is left without one.
+ */
+export async function derivativesEnqueuer(): Promise<Enqueue> {
+  const boss = await jobs();
+  return (tx, generationId) =>
+    sendIn(boss, tx, QUEUES.derivatives, { generationId } satisfies DerivativesJob, DERIVATIVES_RETRY);
+}
+
+function enqueueWith(boss: PgBoss, tx: Tx, generationId: string): Promise<string> {
+  return sendIn(boss, tx, QUEUES.generate, generateJob(generationId), generateRetryOptions(runtime().config));
+}
+
+async function sendIn(
+  boss: PgBoss,
+  tx: Tx,
+  queue: string,
+  data: object,
+  options: Omit<PgBoss.SendOptions, "db">,
+): Promise<string> {
+  const id = await boss.send(queue, data, {
+    ...options,
     db: {
       async executeSql(text: string, values: unknown[]) {
         // pg serialises objects as JSON itself; through Prisma they must arrive as text.
@@ -126,8 +164,25 @@ async function enqueueWith(boss: PgBoss, tx: Tx, generationId: string): Promise<
       },
     },
   });
-  if (!id) throw new Error(`the ${QUEUES.generate} queue refused the job for generation ${generationId}`);
+  if (!id) throw new Error(`the ${queue} queue refused the job ${JSON.stringify(data)}`);
   return id;
+}
+
+// Webhook deliveries retry with exponential backoff (pg-boss: 5 s x 2^n, jittered) for about a
+// day: 14 retries add up to 23-46 hours. Each attempt may take a minute at most.
+const WEBHOOK_RETRY_OPTIONS = { retryLimit: 14, retryDelay: 5, retryBackoff: true, expireInSeconds: 60 };
+
+export type WebhookJob = { deliveryId: string };
+
+/** Queues one webhook delivery on the caller's transaction (the queue must already be started). */
+export async function enqueueWebhookDelivery(tx: Tx, deliveryId: string): Promise<string> {
+  return sendIn(await jobs(), tx, QUEUES.webhook, { deliveryId } satisfies WebhookJob, WEBHOOK_RETRY_OPTIONS);
+}
+
+/** Queues a delivery again now ("resend"), outside any transaction. */
+export async function resendWebhookDelivery(deliveryId: string): Promise<void> {
+  const boss = await jobs();
+  await boss.send(QUEUES.webhook, { deliveryId } satisfies WebhookJob, WEBHOOK_RETRY_OPTIONS);
 }
 
 /**
@@ -148,16 +203,16 @@ export function runningJobs(): PgBoss | undefined {
   return rt?.started ? rt.boss : undefined;
 }
 
-/** Registers a worker id so that a send in this process can wake it at once instead of at the next poll. */
-export function trackWorker(id: string): void {
-  runtime().workerIds.push(id);
+/** Registers a consumer (lib/generations/dispatcher.ts) to be woken with the workers and stopped with the queue. */
+export function trackConsumer(consumer: Consumer): void {
+  runtime().consumers.push(consumer);
 }
 
 /** Wakes this process's generation workers (call after the enqueuing transaction commits). */
 export function wakeWorkers(): void {
   const rt = globalForJobs.atelierJobs;
   if (!rt) return;
-  for (const id of rt.workerIds) rt.boss.notifyWorker(id);
+  for (const consumer of rt.consumers) consumer.wake();
 }
 
 /** Stops polling and closes the pool; running handlers get `timeoutMs` to finish. */
@@ -167,6 +222,7 @@ export async function stopJobs(options: { timeoutMs?: number } = {}): Promise<vo
   globalForJobs.atelierJobs = undefined;
   if (rt.started) {
     await rt.started.catch(() => undefined);
+    await Promise.all(rt.consumers.map((consumer) => consumer.stop(options.timeoutMs ?? 30_000)));
     await rt.boss.stop({ graceful: true, wait: true, timeout: options.timeoutMs ?? 30_000 });
   }
 }

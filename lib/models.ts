@@ -15,6 +15,9 @@ function entry(id: string, label: string, description: string): ModelEntry {
   return { id, label, description, creditsPerImage: credits };
 }
 
+/** What the studio's form needs to know of a model (plain data, for client components). */
+export type ModelChoice = Pick<ModelEntry, "id" | "label" | "creditsPerImage">;
+
 export const MODELS: readonly ModelEntry[] = [
   entry("bytedance/seedream-v4-text-to-image", "Seedream 4.0", "ByteDance's text-to-image model, up to 4096×4096"),
 ];

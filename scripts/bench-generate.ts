@@ -77,7 +77,7 @@ async function oneGeneration(userId: string): Promise<Sample> {
   const t0 = performance.now();
   const submitted = await submitGeneration({
     userId,
-    input: { prompt: "a lighthouse at dusk", image_size: "square", num_images: 1 },
+    input: { prompt: "a lighthouse at dusk", sizePreset: "square", numImages: 1 },
     idempotencyKey: randomBytes(12).toString("hex"),
   });
   const submitMs = performance.now() - t0;

@@ -4,7 +4,7 @@ import { headers } from "next/headers";
 import { AuthError } from "next-auth";
 import { z } from "zod";
 import { type ActionResult, fail } from "@/lib/action";
-import { signIn, signOut } from "@/lib/auth";
+import { signIn } from "@/lib/auth";
 import { oauthChoices } from "@/lib/auth/providers";
 import { signInEmailRefusal } from "@/lib/auth/sign-in-limits";
 import { env } from "@/lib/env";
@@ -59,8 +59,4 @@ export async function signInWith(formData: FormData): Promise<void> {
   });
   if (!parsed.success || !oauthChoices().some((c) => c.id === parsed.data.provider)) return;
   await signIn(parsed.data.provider, { redirectTo: parsed.data.callbackUrl });
-}
-
-export async function signOutAction(): Promise<void> {
-  await signOut({ redirectTo: "/" });
 }

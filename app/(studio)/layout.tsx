@@ -1,5 +1,4 @@
 import Link from "next/link";
-import { signOutAction } from "@/app/(auth)/actions";
 import { NavLinks } from "@/components/shell/nav-links";
 import { buttonClass } from "@/components/ui/button";
 import { getAccountSummary } from "@/lib/account";
@@ -34,7 +33,7 @@ export default async function StudioLayout({ children }: { children: React.React
             <span className="hidden text-stone-600 sm:inline dark:text-stone-400" data-testid="user-email">
               {account.email}
             </span>
-            <form action={signOutAction}>
+            <form method="post" action="/signout">
               <button type="submit" className={buttonClass("ghost", "px-3 py-1")}>
                 Sign out
               </button>

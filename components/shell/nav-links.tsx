@@ -7,6 +7,7 @@ const LINKS = [
   { href: "/studio", label: "Studio" },
   { href: "/history", label: "History" },
   { href: "/billing", label: "Billing" },
+  { href: "/settings/api-keys", label: "Settings" },
 ];
 
 export function NavLinks() {
@@ -14,7 +15,8 @@ export function NavLinks() {
   return (
     <ul className="flex gap-1">
       {LINKS.map((link) => {
-        const current = pathname === link.href || pathname.startsWith(`${link.href}/`);
+        const section = link.href.split("/").slice(0, 2).join("/");
+        const current = pathname === link.href || pathname.startsWith(`${section}/`);
         return (
           <li key={link.href}>
             <Link

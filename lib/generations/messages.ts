@@ -3,6 +3,7 @@
 export const GENERATION_MESSAGES = {
   deadline: "This generation took too long and was stopped.",
   internal: "Something went wrong on our side while making these images.",
+  storageFailed: "The images were made but could not be saved, so they were not charged. Please try again.",
   fewerImages: (received: number, asked: number) =>
     `${received} of ${asked} images arrived; the missing ${asked - received === 1 ? "one was" : "ones were"} not charged.`,
   spendingLocked:

@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
-import { type GenerationSettings, type GenerationView, settingsOf, toGenerationView } from "@/lib/generations/view";
+import { type GenerationSettings, repeatSettings } from "@/lib/generations/settings";
+import { type GenerationView, toGenerationView } from "@/lib/generations/view";
 
 // Reads for the studio page and its status route. Ownership is part of every query.
 
@@ -29,5 +30,5 @@ export async function generationSettings({
   generationId: string;
 }): Promise<GenerationSettings | null> {
   const row = await db().generation.findFirst({ where: { id: generationId, userId } });
-  return row ? settingsOf(row) : null;
+  return row ? repeatSettings(row) : null;
 }

@@ -1,25 +1,23 @@
+import type { Tx } from "@/lib/credits/ledger";
 import type { Db } from "@/lib/db";
+import { parseSavedAnswer, recordAnswer, type SavedAnswer } from "@/lib/generations/answer";
 import { GENERATION_MESSAGES } from "@/lib/generations/messages";
+import { type RetryPolicy, STORAGE_RETRY, withRetries } from "@/lib/generations/retry";
+import { requestFromSettings, settingsFromRow } from "@/lib/generations/settings";
 import { type Outcome, type SettleResult, type StoredImage, settleGeneration } from "@/lib/generations/settle";
 import { fetchImage } from "@/lib/images/fetch";
-import { ingestImage } from "@/lib/images/ingest";
+import { inspectImage } from "@/lib/images/ingest";
+import { derivativesEnqueuer, type Enqueue } from "@/lib/jobs";
 import { log } from "@/lib/log";
 import { objectStore } from "@/lib/storage";
-import { imageKey, type ObjectStore, thumbKey } from "@/lib/storage/types";
+import { imageKey, type ObjectStore } from "@/lib/storage/types";
 import { upstreamError } from "@/lib/upstream/errors";
 import { imageSourceFor } from "@/lib/upstream/source";
-import {
-  type GenerationParams,
-  type ImageSource,
-  SIZE_PRESETS,
-  type SizePreset,
-  type SourceImage,
-  type SourceResult,
-  UpstreamError,
-} from "@/lib/upstream/types";
+import { type ImageSource, type SourceResult, UpstreamError } from "@/lib/upstream/types";
 
-// One run of a generation job: claim it, call the image source, keep the images, settle. Runs in
-// the web server's process or in `npm run worker` (tsx): no `server-only`, no Next APIs.
+// One run of a generation job: claim it, call the image source (unless an earlier attempt saved
+// its answer: then resume from that), save the answer, keep the images, settle. Runs in the web
+// server's process or in `npm run worker` (tsx): no `server-only`, no Next APIs.
 
 export type RunOptions = {
   /** GENERATION_ATTEMPT_SECONDS: the lease a run holds; past it the job counts as lost and runs again. */
@@ -34,6 +32,10 @@ export type RunOptions = {
   /** Overrides for tests; default to the configured source and store. */
   source?: ImageSource;
   store?: ObjectStore;
+  /** Retries of each storage operation and of saving the answer, within the attempt. */
+  retry?: RetryPolicy;
+  /** Queues the thumbnails of a generation settling with images, in its settling transaction. */
+  enqueueDerivatives?: Enqueue;
 };
 
 export type RunResult =
@@ -56,6 +58,14 @@ export class LeaseHeldError extends Error {
   }
 }
 
+/** Storage kept failing for one image after every retry of this attempt. */
+class StorageFailedError extends Error {
+  constructor(cause: unknown) {
+    super("the image could not be saved", { cause });
+    this.name = "StorageFailedError";
+  }
+}
+
 type Claimed = {
   id: string;
   userId: string;
@@ -71,6 +81,7 @@ type Claimed = {
   syncMode: boolean;
   attempts: number;
   deadlineAt: Date;
+  providerAnswer: unknown;
 };
 
 export async function runGeneration(database: Db, generationId: string, options: RunOptions): Promise<RunResult> {
@@ -98,35 +109,53 @@ export async function runGeneration(database: Db, generationId: string, options:
   const callSignal = options.shutdown ? AbortSignal.any([callTimeout, options.shutdown]) : callTimeout;
   const keepSignal = AbortSignal.timeout(Math.max(1, Math.min(claimed.deadlineAt.getTime(), leaseEnd) - startedAt));
   const store = options.store ?? objectStore();
+  const retry = options.retry ?? STORAGE_RETRY;
 
   const written: string[] = [];
+  // Files the saved answer points at: a later attempt resumes from them, so only settling removes them.
+  const answerKeys: string[] = [];
   try {
-    let result: SourceResult;
-    const callStarted = performance.now();
-    try {
-      const source = options.source ?? imageSourceFor(claimed.source);
-      result = await source.generate(claimed.model, paramsOf(claimed), { signal: callSignal });
-    } catch (error) {
-      if (options.shutdown?.aborted) return handBack(database, claimed);
-      const failure = asUpstreamError(error, callSignal);
-      if (!failure) throw error;
-      logFailure(claimed, failure);
-      return settleOrSuperseded(database, claimed, {
-        kind: "failed",
-        code: failure.code,
-        message: failure.userMessage,
-        providerRequestId: failure.details.requestId ?? null,
-        upstreamMs: Math.round(performance.now() - callStarted),
-      });
+    let answer = parseSavedAnswer(claimed.providerAnswer);
+    let inMemory = new Map<number, Buffer>();
+    let upstreamMs: number | null = null;
+    const resumed = answer !== null;
+    if (!answer) {
+      // The claim counted this call (Generation.providerCalls) before it is made.
+      let result: SourceResult;
+      const callStarted = performance.now();
+      try {
+        const source = options.source ?? imageSourceFor(claimed.source);
+        result = await source.generate(claimed.model, requestFromSettings(settingsFromRow(claimed)), {
+          signal: callSignal,
+        });
+      } catch (error) {
+        if (options.shutdown?.aborted) return handBack(database, claimed);
+        const failure = asUpstreamError(error, callSignal);
+        if (!failure) throw error;
+        logFailure(claimed, failure);
+        return settleOrSuperseded(database, claimed, {
+          kind: "failed",
+          code: failure.code,
+          message: failure.userMessage,
+          providerRequestId: failure.details.requestId ?? null,
+          upstreamMs: Math.round(performance.now() - callStarted),
+        });
+      }
+      upstreamMs = Math.round(result.upstreamMs);
+      const recorded = await recordAnswer(
+        database,
+        claimed,
+        { ...result, images: result.images.slice(0, claimed.numImages) },
+        store,
+        (save) => withRetries(save, retry, keepSignal),
+      );
+      answerKeys.push(...recorded.written);
+      if (!recorded.saved) return { kind: "superseded" };
+      answer = recorded.answer;
+      inMemory = recorded.inMemory;
     }
 
-    const kept = await keepImages(claimed, result.images.slice(0, claimed.numImages), store, keepSignal, written);
-    const facts = {
-      seedUsed: result.seed ?? claimed.seedRequested,
-      tokensUsed: result.tokensUsed,
-      providerRequestId: result.requestId,
-      upstreamMs: Math.round(result.upstreamMs),
-    };
+    const kept = await keepImages(claimed, answer, inMemory, store, keepSignal, retry, written);
     const firstFailure = kept.failures[0];
     const outcome: Outcome =
       kept.images.length > 0
@@ -140,39 +169,41 @@ export async function runGeneration(database: Db, generationId: string, options:
                     message: GENERATION_MESSAGES.fewerImages(kept.images.length, claimed.numImages),
                   }
                 : null,
-            ...facts,
           }
         : {
             kind: "failed",
-            code: firstFailure?.code ?? "content_blocked",
-            message: firstFailure?.userMessage ?? upstreamError("content_blocked").userMessage,
-            ...facts,
+            code: firstFailure?.code ?? "no_images",
+            message: firstFailure?.message ?? upstreamError("no_images").userMessage,
           };
-    for (const failure of kept.failures) logFailure(claimed, failure);
-    const settled = await settleOrSuperseded(database, claimed, outcome, written, store);
+    const enqueue = kept.images.length > 0 ? (options.enqueueDerivatives ?? (await derivativesEnqueuer())) : undefined;
+    const settled = await settleOrSuperseded(database, claimed, outcome, [...answerKeys, ...written], store, enqueue);
     log.info("generation: run finished", {
       generationId: claimed.id,
       userId: claimed.userId,
       model: claimed.model,
       result: settled.kind === "settled" ? settled.settle.status : settled.kind,
       attempt,
+      resumed,
       images: kept.images.length,
       asked: claimed.numImages,
-      upstreamMs: facts.upstreamMs,
+      upstreamMs,
       totalMs: Date.now() - startedAt,
     });
     return settled;
   } catch (error) {
-    // Unexpected (database, storage, a bug). Files of this run go; the lease is released so the
-    // retry need not wait it out; on the last attempt the user is refunded now.
+    // Unexpected (database, a bug). This run's own files go, but not those the saved answer
+    // points at: the retry resumes from them. The lease is released so the retry need not wait
+    // it out; on the last attempt the user is refunded now.
     await removeUnreferenced(database, claimed.id, written, store);
     if (options.lastAttempt) {
       log.error("generation: failed on its last attempt", { generationId: claimed.id, err: error });
-      return settleOrSuperseded(database, claimed, {
-        kind: "failed",
-        code: "internal",
-        message: GENERATION_MESSAGES.internal,
-      });
+      return settleOrSuperseded(
+        database,
+        claimed,
+        { kind: "failed", code: "internal", message: GENERATION_MESSAGES.internal },
+        answerKeys,
+        store,
+      );
     }
     await database.$executeRaw`
       UPDATE "Generation" SET "status" = 'QUEUED'
@@ -193,26 +224,15 @@ async function handBack(database: Db, g: Claimed): Promise<RunResult> {
 /** Takes the generation for this run: QUEUED, or RUNNING under a lease that has run out. */
 async function claim(database: Db, generationId: string, attemptSeconds: number): Promise<Claimed | null> {
   const rows = await database.$queryRaw<Claimed[]>`
-    UPDATE "Generation" SET "status" = 'RUNNING', "attempts" = "attempts" + 1, "startedAt" = now()
+    UPDATE "Generation" SET "status" = 'RUNNING', "attempts" = "attempts" + 1, "startedAt" = now(),
+      "providerCalls" = "providerCalls" + CASE WHEN "providerAnswer" IS NULL THEN 1 ELSE 0 END
     WHERE "id" = ${generationId}
       AND "deadlineAt" > now()
       AND ("status" = 'QUEUED'
         OR ("status" = 'RUNNING' AND "startedAt" < now() - make_interval(secs => ${attemptSeconds}::int)))
     RETURNING "id", "userId", "model", "source"::text AS "source", "prompt", "sizePreset", "width", "height",
-      "numImages", "seedRequested", "enableSafetyChecker", "syncMode", "attempts", "deadlineAt"`;
+      "numImages", "seedRequested", "enableSafetyChecker", "syncMode", "attempts", "deadlineAt", "providerAnswer"`;
   return rows[0] ?? null;
-}
-
-function paramsOf(g: Claimed): GenerationParams {
-  const preset = g.sizePreset && g.sizePreset in SIZE_PRESETS ? (g.sizePreset as SizePreset) : null;
-  return {
-    prompt: g.prompt,
-    image_size: preset ?? { width: g.width, height: g.height },
-    ...(g.seedRequested === null ? {} : { seed: g.seedRequested }),
-    num_images: g.numImages,
-    enable_safety_checker: g.enableSafetyChecker,
-    sync_mode: g.syncMode,
-  };
 }
 
 /** Upstream failures and our own time limit become an UpstreamError; anything else is unexpected (null). */
@@ -222,46 +242,68 @@ function asUpstreamError(error: unknown, signal: AbortSignal): UpstreamError | n
   return null;
 }
 
-type Kept = { images: StoredImage[]; failures: UpstreamError[] };
+type Failure = { code: string; message: string };
+type Kept = { images: StoredImage[]; failures: Failure[] };
 
-/** Downloads, checks and stores each image; every key written is pushed to `written` as it is written. */
+/**
+ * Brings each image of the answer into storage under its derived key: bytes in memory or in the
+ * row, a saved link downloaded now, or a file the answer already wrote. Only the download, the
+ * header and the hash stand between the answer and the finished card; thumbnails come later.
+ * Storage operations are retried within the attempt; an image whose storage keeps failing is
+ * not delivered (and not charged). Every key written is pushed to `written` as it is written.
+ */
 async function keepImages(
   g: Claimed,
-  images: SourceImage[],
+  answer: SavedAnswer,
+  inMemory: Map<number, Buffer>,
   store: ObjectStore,
   signal: AbortSignal,
+  retry: RetryPolicy,
   written: string[],
 ): Promise<Kept> {
+  const stored = <T>(operation: () => Promise<T>) =>
+    withRetries(operation, retry, signal).catch((error: unknown) => {
+      throw new StorageFailedError(error);
+    });
   const results = await Promise.allSettled(
-    images.map(async (image, index): Promise<StoredImage> => {
-      const bytes = image.kind === "bytes" ? image.bytes : await fetchImage(image.url, { signal });
-      const ingested = await ingestImage(bytes);
-      const storageKey = imageKey(g.userId, g.id, index, ingested.ext);
-      const thumb = thumbKey(g.userId, g.id, index);
-      written.push(storageKey, thumb);
-      await Promise.all([
-        store.put(storageKey, ingested.bytes, ingested.contentType),
-        store.put(thumb, ingested.thumbnail, "image/webp"),
-      ]);
+    answer.images.slice(0, g.numImages).map(async (saved, index): Promise<StoredImage> => {
+      const bytes =
+        inMemory.get(index) ??
+        (saved.kind === "url"
+          ? await fetchImage(saved.url, { signal })
+          : saved.kind === "inline"
+            ? Buffer.from(saved.base64, "base64")
+            : await stored(() => store.get(saved.key)));
+      if (!bytes) throw new StorageFailedError(new Error(`saved image ${index} is missing from storage`));
+      const image = inspectImage(bytes);
+      const storageKey = imageKey(g.userId, g.id, index, image.ext);
+      if (!(saved.kind === "stored" && saved.key === storageKey)) {
+        written.push(storageKey);
+        await stored(() => store.put(storageKey, image.bytes, image.contentType));
+      }
       return {
         index,
         storageKey,
-        thumbKey: thumb,
-        contentType: ingested.contentType,
-        width: ingested.width,
-        height: ingested.height,
-        bytes: ingested.bytes.length,
-        sha256: ingested.sha256,
-        placeholder: ingested.placeholder,
+        contentType: image.contentType,
+        width: image.width,
+        height: image.height,
+        bytes: image.bytes.length,
+        sha256: image.sha256,
       };
     }),
   );
   const kept: Kept = { images: [], failures: [] };
   for (const r of results) {
     if (r.status === "fulfilled") kept.images.push(r.value);
-    else if (r.reason instanceof UpstreamError) kept.failures.push(r.reason);
-    else if (signal.aborted) kept.failures.push(upstreamError("download_failed", { cause: r.reason }));
-    else throw r.reason;
+    else if (r.reason instanceof StorageFailedError) {
+      log.warn("generation: storage failed", { generationId: g.id, attempt: g.attempts, err: r.reason.cause });
+      kept.failures.push({ code: "storage_failed", message: GENERATION_MESSAGES.storageFailed });
+    } else if (r.reason instanceof UpstreamError) {
+      logFailure(g, r.reason);
+      kept.failures.push({ code: r.reason.code, message: r.reason.userMessage });
+    } else if (signal.aborted) {
+      kept.failures.push({ code: "download_failed", message: upstreamError("download_failed").userMessage });
+    } else throw r.reason;
   }
   return kept;
 }
@@ -272,9 +314,19 @@ async function settleOrSuperseded(
   outcome: Outcome,
   written: string[] = [],
   store?: ObjectStore,
+  enqueueDerivatives?: Enqueue,
 ): Promise<RunResult> {
-  const result = await settleGeneration(database, { generationId: g.id, attempt: g.attempts, outcome });
-  if (result.settled) return { kind: "settled", settle: result };
+  const result = await settleGeneration(database, {
+    generationId: g.id,
+    attempt: g.attempts,
+    outcome,
+    ...(enqueueDerivatives ? { afterImages: (tx: Tx) => enqueueDerivatives(tx, g.id) } : {}),
+  });
+  if (result.settled) {
+    // Files of images that were not delivered (refused, or all of them when nothing arrived).
+    if (store) await removeUnreferenced(database, g.id, written, store);
+    return { kind: "settled", settle: result };
+  }
   const row = await database.generation.findUnique({ where: { id: g.id }, select: { status: true } });
   if (row?.status === "COMPLETED" || row?.status === "FAILED") {
     // Settled by someone else: its Image rows are final, so anything else this run wrote is an orphan.
@@ -302,18 +354,16 @@ export function deadlineOutcome(): Outcome {
 /** Deletes files this run wrote unless a settled generation's rows point at them (same keys). */
 async function removeUnreferenced(database: Db, generationId: string, written: string[], store: ObjectStore) {
   if (written.length === 0) return;
-  const kept = await database.image.findMany({
-    where: { generationId },
-    select: { storageKey: true, thumbKey: true },
-  });
-  const referenced = new Set(kept.flatMap((i) => [i.storageKey, i.thumbKey]));
+  const kept = await database.image.findMany({ where: { generationId }, select: { storageKey: true } });
+  const referenced = new Set(kept.map((i) => i.storageKey));
   const orphans = written.filter((key) => !referenced.has(key));
+  if (orphans.length === 0) return;
   await store.delete(orphans).catch((error: unknown) => {
     log.error("generation: could not remove files", { generationId, files: orphans.length, err: error });
   });
 }
 
-function logFailure(g: Claimed, error: UpstreamError) {
+function logFailure(g: Pick<Claimed, "id" | "userId" | "attempts">, error: UpstreamError) {
   const { status, requestId } = error.details;
   const cause = error.details.cause instanceof Error ? error.details.cause.message : error.details.cause;
   log.warn("generation: upstream failure", {

@@ -1,22 +1,23 @@
 import { recordMovement, type Tx } from "@/lib/credits/ledger";
 import type { Db } from "@/lib/db";
+import { emitWebhookEvent } from "@/lib/webhooks/events";
 
 // The one place a generation leaves QUEUED/RUNNING. Every terminal transition is a single guarded
 // UPDATE (`WHERE status IN ('QUEUED','RUNNING')`) in the same transaction as its ledger movement,
 // so however many runs or sweeps race, exactly one settles and credits move once.
 
+/** An image kept in storage. Its thumbnail and placeholder come later, from the derivatives job. */
 export type StoredImage = {
   index: number;
   storageKey: string;
-  thumbKey: string;
   contentType: string;
   width: number;
   height: number;
   bytes: number;
   sha256: string;
-  placeholder: string;
 };
 
+/** Facts of the source's answer; absent ones keep what the row holds (saved with the answer). */
 export type UpstreamFacts = {
   seedUsed: number | null;
   tokensUsed: number | null;
@@ -26,7 +27,11 @@ export type UpstreamFacts = {
 
 export type Outcome =
   /** At least one image arrived: pay for those, refund the rest. `shortfall` explains missing ones. */
-  | ({ kind: "images"; images: StoredImage[]; shortfall: { code: string; message: string } | null } & UpstreamFacts)
+  | ({
+      kind: "images";
+      images: StoredImage[];
+      shortfall: { code: string; message: string } | null;
+    } & Partial<UpstreamFacts>)
   /** Nothing arrived: refund everything. */
   | ({ kind: "failed"; code: string; message: string } & Partial<UpstreamFacts>);
 
@@ -36,14 +41,19 @@ export type SettleResult =
 
 class LostRace extends Error {}
 
+export type SettleInput = {
+  generationId: string;
+  attempt: number | null;
+  outcome: Outcome;
+  /** Runs in the settling transaction when images were delivered (queues their thumbnails). */
+  afterImages?: (tx: Tx) => Promise<unknown>;
+};
+
 /**
  * Settles a generation once. `attempt` (from the run's claim) makes a run that lost its lease
  * unable to settle over the run that took over; the sweeper passes null.
  */
-export async function settleGeneration(
-  database: Db,
-  input: { generationId: string; attempt: number | null; outcome: Outcome },
-): Promise<SettleResult> {
+export async function settleGeneration(database: Db, input: SettleInput): Promise<SettleResult> {
   try {
     return await database.$transaction((tx) => settleIn(tx, input));
   } catch (error) {
@@ -52,10 +62,7 @@ export async function settleGeneration(
   }
 }
 
-async function settleIn(
-  tx: Tx,
-  { generationId, attempt, outcome }: { generationId: string; attempt: number | null; outcome: Outcome },
-): Promise<SettleResult> {
+async function settleIn(tx: Tx, { generationId, attempt, outcome, afterImages }: SettleInput): Promise<SettleResult> {
   const generation = await tx.generation.findUnique({
     where: { id: generationId },
     select: { userId: true, costCredits: true, numImages: true },
@@ -79,7 +86,9 @@ async function settleIn(
       "seedUsed" = COALESCE(${outcome.seedUsed ?? null}::bigint, "seedUsed"),
       "tokensUsed" = COALESCE(${outcome.tokensUsed ?? null}::int, "tokensUsed"),
       "providerRequestId" = COALESCE(${outcome.providerRequestId ?? null}::text, "providerRequestId"),
-      "upstreamMs" = COALESCE(${outcome.upstreamMs ?? null}::int, "upstreamMs")
+      "upstreamMs" = COALESCE(${outcome.upstreamMs ?? null}::int, "upstreamMs"),
+      -- Its images are in storage now (or refunded): the saved answer has done its job.
+      "providerAnswer" = NULL
     WHERE "id" = ${generationId}
       AND "status" IN ('QUEUED', 'RUNNING')
       AND (${attempt}::int IS NULL OR "attempts" = ${attempt}::int)`;
@@ -89,6 +98,7 @@ async function settleIn(
     await tx.image.createMany({
       data: outcome.images.slice(0, received).map((image) => ({ ...image, generationId, userId: generation.userId })),
     });
+    await afterImages?.(tx);
   }
 
   const movement =
@@ -114,5 +124,17 @@ async function settleIn(
     ...movement,
   });
   if (!moved.ok) throw new Error(`settling generation ${generationId} failed: ${moved.code}`);
+  await emitWebhookEvent(tx, {
+    userId: generation.userId,
+    type: status === "COMPLETED" ? "generation.completed" : "generation.failed",
+    key: `generation:${generationId}`,
+    data: {
+      id: generationId,
+      status: status === "COMPLETED" ? "completed" : "failed",
+      images: received,
+      credits: { cost: generation.costCredits, charged, refunded },
+      error: error ?? null,
+    },
+  });
   return { settled: true, status, chargedCredits: charged, refundedCredits: refunded };
 }

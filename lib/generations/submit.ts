@@ -1,14 +1,16 @@
 import { z } from "zod";
 import { isUniqueViolation, recordMovement } from "@/lib/credits/ledger";
 import { type Db, db } from "@/lib/db";
-import { env } from "@/lib/env";
+import { env, type SafetyCheckerPolicy, safetyCheckerPolicy } from "@/lib/env";
 import type { Generation } from "@/lib/generated/prisma/client";
 import { GENERATION_MESSAGES } from "@/lib/generations/messages";
+import { applySafetyPolicy, rowFromSettings, settingsInputSchema } from "@/lib/generations/settings";
 import { generationEnqueuer, wakeWorkers } from "@/lib/jobs";
 import { findModel } from "@/lib/models";
+import { LOW_BALANCE_THRESHOLD } from "@/lib/pricing";
 import { checkRateLimit } from "@/lib/rate-limit/policies";
-import { generationInputSchema, resolveSize } from "@/lib/upstream/params";
 import { defaultSourceKind } from "@/lib/upstream/source";
+import { emitWebhookEvent } from "@/lib/webhooks/events";
 
 // Submitting a generation: validate, then in ONE transaction record it as QUEUED, reserve its cost
 // (one conditional debit, never negative) and add its job. Either all three happen or none.
@@ -43,12 +45,15 @@ export async function submitGeneration({
   input,
   idempotencyKey,
   database = db(),
+  safetyChecker = safetyCheckerPolicy(),
 }: {
   userId: string;
-  /** The form's fields (see lib/upstream/params.ts generationInputSchema). */
+  /** The settings as a form sends them (lib/generations/settings.ts, settingsInputSchema). */
   input: unknown;
   idempotencyKey: string;
   database?: Db;
+  /** SAFETY_CHECKER; tests pass each policy. */
+  safetyChecker?: SafetyCheckerPolicy;
 }): Promise<SubmitResult> {
   const key = idempotencyKeySchema.safeParse(idempotencyKey);
   if (!key.success) {
@@ -60,20 +65,19 @@ export async function submitGeneration({
   const existing = await findByKey(database, userId, key.data);
   if (existing) return { ok: true, generation: existing, created: false };
 
-  const parsed = generationInputSchema.safeParse(input);
+  const parsed = settingsInputSchema.safeParse(input);
   if (!parsed.success) {
     const fields: Record<string, string> = {};
     for (const issue of parsed.error.issues) fields[issue.path.join(".") || "form"] ??= issue.message;
     const message = parsed.error.issues[0]?.message ?? "Check the form and try again.";
     return { ok: false, code: "invalid_input", message, fields };
   }
-  const { model: modelId, params } = parsed.data;
-  const model = findModel(modelId);
+  const settings = applySafetyPolicy(parsed.data, safetyChecker);
+  const model = findModel(settings.model);
   if (!model) {
     return { ok: false, code: "invalid_input", message: "Choose one of the studio's models.", fields: { model: "" } };
   }
-  const cost = params.num_images * model.creditsPerImage;
-  const size = resolveSize(params);
+  const cost = settings.numImages * model.creditsPerImage;
   const e = env();
   const enqueue = await generationEnqueuer();
 
@@ -114,17 +118,8 @@ export async function submitGeneration({
           data: {
             userId,
             idempotencyKey: key.data,
-            model: model.id,
+            ...rowFromSettings(settings),
             source: defaultSourceKind(),
-            prompt: params.prompt,
-            sizePreset: size.preset,
-            width: size.width,
-            height: size.height,
-            aspect: size.aspect,
-            numImages: params.num_images,
-            seedRequested: params.seed ?? null,
-            enableSafetyChecker: params.enable_safety_checker,
-            syncMode: params.sync_mode,
             status: "QUEUED",
             costCredits: cost,
             deadlineAt: new Date(Date.now() + e.GENERATION_DEADLINE_SECONDS * 1000),
@@ -135,7 +130,7 @@ export async function submitGeneration({
           kind: "RESERVE",
           amount: -cost,
           idempotencyKey: `reserve:${created.id}`,
-          reason: `Generation: ${params.num_images} ${params.num_images === 1 ? "image" : "images"} reserved`,
+          reason: `Generation: ${settings.numImages} ${settings.numImages === 1 ? "image" : "images"} reserved`,
           generationId: created.id,
         });
         if (!reserved.ok) {
@@ -150,6 +145,15 @@ export async function submitGeneration({
                 }
               : { ok: false, code: "unknown_user", message: "Your account was not found." },
           );
+        }
+        // Crossing below the low-balance line (not every spend while under it) tells webhooks once.
+        if (reserved.balanceAfter < LOW_BALANCE_THRESHOLD && reserved.balanceAfter + cost >= LOW_BALANCE_THRESHOLD) {
+          await emitWebhookEvent(tx, {
+            userId,
+            type: "credits.low",
+            key: `credits.low:${created.id}`,
+            data: { balance: reserved.balanceAfter, threshold: LOW_BALANCE_THRESHOLD, generation_id: created.id },
+          });
         }
         await enqueue(tx, created.id);
         return created;

@@ -1,63 +1,44 @@
+import { z } from "zod";
 import type { Generation, Image } from "@/lib/generated/prisma/client";
-import { SEED_MAX } from "@/lib/upstream/params";
+import { generationSettingsSchema, repeatSettings } from "@/lib/generations/settings";
+import { GENERATION_STATUSES } from "@/lib/generations/status";
 
 // What the studio page knows about a generation: plain JSON (no BigInt, no Date), safe to hand to
-// client components and to return from the status route. Never the storage keys.
+// client components and to return from the status route. Never the storage keys. The schema is the
+// one definition: the server builds views of its type, the polling client parses answers with it.
 
-export type GenerationSettings = {
-  prompt: string;
-  sizePreset: string | null;
-  width: number;
-  height: number;
-  numImages: number;
-  /** The seed to reuse: the one asked for, else the one the source used; null for random. */
-  seed: number | null;
-  enableSafetyChecker: boolean;
-};
+export const imageViewSchema = z.object({
+  id: z.string(),
+  index: z.number(),
+  width: z.number(),
+  height: z.number(),
+  /** null until the derivatives job has made it. */
+  placeholder: z.string().nullable(),
+  url: z.string(),
+  /** The thumbnail, or the original (scaled by the browser) until the thumbnail exists. */
+  thumbUrl: z.string(),
+  downloadUrl: z.string(),
+});
 
-export type ImageView = {
-  id: string;
-  index: number;
-  width: number;
-  height: number;
-  placeholder: string;
-  url: string;
-  thumbUrl: string;
-  downloadUrl: string;
-};
-
-export type GenerationView = {
-  id: string;
-  status: "QUEUED" | "RUNNING" | "COMPLETED" | "FAILED";
-  source: "DEMO" | "API";
-  createdAt: string;
-  completedAt: string | null;
-  costCredits: number;
-  chargedCredits: number;
-  refundedCredits: number;
+export const generationViewSchema = z.object({
+  id: z.string(),
+  status: z.enum(GENERATION_STATUSES),
+  source: z.enum(["DEMO", "API"]),
+  createdAt: z.string(),
+  completedAt: z.string().nullable(),
+  costCredits: z.number(),
+  chargedCredits: z.number(),
+  refundedCredits: z.number(),
   /** The seed the image source used, as a string (it may exceed 2^53 in principle). */
-  seedUsed: string | null;
-  errorMessage: string | null;
-  settings: GenerationSettings;
-  images: ImageView[];
-};
+  seedUsed: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+  /** The settings to reuse: the seed is the one that makes these images again (repeatSettings). */
+  settings: generationSettingsSchema,
+  images: z.array(imageViewSchema),
+});
 
-export function isPending(view: Pick<GenerationView, "status">): boolean {
-  return view.status === "QUEUED" || view.status === "RUNNING";
-}
-
-export function settingsOf(g: Generation): GenerationSettings {
-  return {
-    prompt: g.prompt,
-    sizePreset: g.sizePreset,
-    width: g.width,
-    height: g.height,
-    numImages: g.numImages,
-    // Reusing settings should reproduce the image: the seed actually used, when it fits the form.
-    seed: g.seedRequested ?? (g.seedUsed !== null && g.seedUsed <= BigInt(SEED_MAX) ? Number(g.seedUsed) : null),
-    enableSafetyChecker: g.enableSafetyChecker,
-  };
-}
+export type ImageView = z.infer<typeof imageViewSchema>;
+export type GenerationView = z.infer<typeof generationViewSchema>;
 
 export function toGenerationView(g: Generation & { images: Image[] }): GenerationView {
   return {
@@ -71,7 +52,7 @@ export function toGenerationView(g: Generation & { images: Image[] }): Generatio
     refundedCredits: g.refundedCredits,
     seedUsed: g.seedUsed === null ? null : g.seedUsed.toString(),
     errorMessage: g.errorMessage,
-    settings: settingsOf(g),
+    settings: repeatSettings(g),
     images: [...g.images]
       .sort((a, b) => a.index - b.index)
       .map((image) => {
@@ -83,7 +64,7 @@ export function toGenerationView(g: Generation & { images: Image[] }): Generatio
           height: image.height,
           placeholder: image.placeholder,
           url,
-          thumbUrl: `${url}?variant=thumb`,
+          thumbUrl: image.thumbKey ? `${url}?variant=thumb` : url,
           downloadUrl: `${url}?download=1`,
         };
       }),

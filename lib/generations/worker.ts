@@ -1,14 +1,19 @@
+import { availableParallelism } from "node:os";
 import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { db } from "@/lib/db";
+import { type Dispatcher, startDispatcher } from "@/lib/generations/dispatcher";
 import { LeaseHeldError, runGeneration } from "@/lib/generations/run";
 import { sweepExpiredGenerations } from "@/lib/generations/sweep";
-import { enqueueGenerationAt, jobs, jobsConfig, QUEUES, runningJobs, trackWorker } from "@/lib/jobs";
+import { makeGenerationDerivatives } from "@/lib/images/derivatives-job";
+import { enqueueGenerationAt, jobs, jobsConfig, QUEUES, runningJobs, trackConsumer } from "@/lib/jobs";
 import { log, withLogContext } from "@/lib/log";
+import { objectStore } from "@/lib/storage";
 
-// Registers this process as a generation worker: `concurrency` pollers of the generate queue
-// (pg-boss 10 runs one job per poller), the sweeper on a one-minute schedule shared by every
-// process, and one sweep at start so a restarted studio refunds what expired while it was down.
+// Registers this process as a generation worker: up to `concurrency` generation jobs at once from
+// one polling loop (lib/generations/dispatcher.ts), the sweeper on a one-minute schedule shared by every
+// process, one sweep at start so a restarted studio refunds what expired while it was down, and
+// the derivatives job (thumbnails and placeholders of settled generations).
 
 const jobData = z.object({
   generationId: z.string().min(1),
@@ -16,26 +21,35 @@ const jobData = z.object({
   userId: z.string().optional(),
 });
 
-type WorkerState = { inFlight: Set<Promise<void>>; shutdown: AbortController };
+type WorkerState = { dispatcher?: Dispatcher; shutdown: AbortController };
 const globalForWorkers = globalThis as unknown as { atelierGenerationWorkers?: WorkerState };
 
 function workerState(): WorkerState {
-  globalForWorkers.atelierGenerationWorkers ??= { inFlight: new Set(), shutdown: new AbortController() };
+  globalForWorkers.atelierGenerationWorkers ??= { shutdown: new AbortController() };
   return globalForWorkers.atelierGenerationWorkers;
 }
 
 export async function startGenerationWorkers(options: { concurrency: number }): Promise<void> {
   const boss = await jobs();
   const { attemptSeconds } = jobsConfig();
-  for (let i = 0; i < options.concurrency; i++) {
-    const id = await boss.work<unknown>(
-      QUEUES.generate,
-      { includeMetadata: true, batchSize: 1, pollingIntervalSeconds: 1 },
-      async (batch: PgBoss.JobWithMetadata<unknown>[]) => {
-        for (const job of batch) await track(handle(job, attemptSeconds));
-      },
-    );
-    trackWorker(id);
+  const dispatcher = startDispatcher(boss, {
+    queue: QUEUES.generate,
+    capacity: options.concurrency,
+    pollIntervalMs: 1000,
+    handle: (job) => handle(job, attemptSeconds),
+  });
+  workerState().dispatcher = dispatcher;
+  trackConsumer(dispatcher);
+  // Thumbnails are CPU work: as many pollers as CPU slots, which bound them anyway.
+  for (let i = 0; i < availableParallelism(); i++) {
+    await boss.work<unknown>(QUEUES.derivatives, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+      const data = jobData.safeParse(job?.data);
+      if (!data.success) return log.error("derivatives: job has no generation id", { jobId: job?.id });
+      const { generationId } = data.data;
+      await withLogContext({ requestId: `job:${job?.id ?? "-"}`, generationId }, () =>
+        makeGenerationDerivatives(db(), generationId, objectStore()),
+      );
+    });
   }
   await boss.work(QUEUES.sweep, { pollingIntervalSeconds: 5 }, async (batch) => {
     await withLogContext({ requestId: `sweep:${batch[0]?.id ?? "-"}` }, () => sweepExpiredGenerations(db()));
@@ -46,42 +60,29 @@ export async function startGenerationWorkers(options: { concurrency: number }): 
   );
 }
 
-async function track(run: Promise<void>): Promise<void> {
-  const { inFlight } = workerState();
-  inFlight.add(run);
-  try {
-    await run;
-  } finally {
-    inFlight.delete(run);
-  }
-}
-
 /**
- * Graceful stop: no new generation jobs are taken; the running ones get `graceMs` to finish;
- * then their model calls are aborted and each generation goes back to the queue at once (its lease
- * released, a new job sent), so another process runs it without waiting for the lease to expire.
+ * Graceful stop: the dispatcher fetches no new generation jobs, the derivatives and sweep workers
+ * stop polling; the running generations get `graceMs` to finish; then their model calls are
+ * aborted and each generation goes back to the queue at once (its lease released, a new job
+ * sent), so another process runs it without waiting for the lease to expire.
  */
 export async function stopGenerationWorkers(options: { graceMs: number }): Promise<void> {
   const boss = runningJobs();
   if (!boss) return;
-  await boss.offWork(QUEUES.generate);
+  const state = workerState();
+  const dispatcher = state.dispatcher;
+  await boss.offWork(QUEUES.derivatives);
   await boss.offWork(QUEUES.sweep);
-  const { inFlight, shutdown } = workerState();
-  const all = () => Promise.allSettled([...inFlight]);
-  if (inFlight.size === 0) return;
-  log.info("shutdown: waiting for running generations", { running: inFlight.size, graceMs: options.graceMs });
-  let timer: NodeJS.Timeout | undefined;
-  const finished = await Promise.race([
-    all().then(() => true),
-    new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), options.graceMs);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (finished) return;
-  log.warn("shutdown: grace period over, handing running generations back", { running: inFlight.size });
-  shutdown.abort();
-  await all();
+  if (!dispatcher) return;
+  if (dispatcher.running > 0) {
+    log.info("shutdown: waiting for running generations", { running: dispatcher.running, graceMs: options.graceMs });
+  }
+  await dispatcher.stop(options.graceMs);
+  if (dispatcher.running === 0) return;
+  log.warn("shutdown: grace period over, handing running generations back", { running: dispatcher.running });
+  state.shutdown.abort();
+  // A handed-back run only releases its lease and sends a new job: quick, but bounded anyway.
+  await dispatcher.stop(30_000);
 }
 
 async function handle(job: PgBoss.JobWithMetadata<unknown>, attemptSeconds: number): Promise<void> {

@@ -44,7 +44,9 @@ export async function deleteGenerations({ userId, ids }: { userId: string; ids: 
   const finished = found.filter((g) => FINISHED.includes(g.status));
   const inProgress = found.filter((g) => !FINISHED.includes(g.status)).map((g) => g.id);
   if (finished.length > 0) {
-    const keys = finished.flatMap((g) => g.images.flatMap((image) => [image.storageKey, image.thumbKey]));
+    const keys = finished.flatMap((g) =>
+      g.images.flatMap((image) => (image.thumbKey ? [image.storageKey, image.thumbKey] : [image.storageKey])),
+    );
     if (keys.length > 0) await objectStore().delete(keys);
     await db().generation.deleteMany({
       where: { id: { in: finished.map((g) => g.id) }, userId, status: { in: FINISHED } },

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { SIZE_PRESETS } from "@/lib/upstream/types";
+import { SIZE_PRESETS } from "@/lib/generations/settings";
+import { STATUS_WORDS } from "@/lib/generations/status";
 
 // What the history can be narrowed to. Shared by the page (URL search params), the load-more
 // action and the queries; safe to import from client components.
@@ -10,10 +11,10 @@ export const STATUS_FILTERS = ["queued", "running", "completed", "failed"] as co
 export type StatusFilter = (typeof STATUS_FILTERS)[number];
 
 export const STATUS_LABELS: Record<StatusFilter, string> = {
-  queued: "Queued",
-  running: "Running",
-  completed: "Completed",
-  failed: "Failed (refunded)",
+  queued: STATUS_WORDS.QUEUED,
+  running: STATUS_WORDS.RUNNING,
+  completed: STATUS_WORDS.COMPLETED,
+  failed: STATUS_WORDS.FAILED,
 };
 
 /** Aspect choices: every preset's ratio (a custom size of the same shape has the same aspect). */

@@ -9,7 +9,15 @@ import { toPrefixTsQuery } from "@/lib/history/search-query";
 // Read side of the history. Every query is scoped by "userId" in its WHERE clause: another
 // user's id simply finds nothing.
 
-export type HistoryImage = { id: string; index: number; placeholder: string; width: number; height: number };
+export type HistoryImage = {
+  id: string;
+  index: number;
+  /** Null until the derivatives job has made it (and so is the thumbnail: `hasThumb`). */
+  placeholder: string | null;
+  hasThumb: boolean;
+  width: number;
+  height: number;
+};
 
 export type HistoryItem = {
   id: string;
@@ -80,6 +88,7 @@ type Row = Omit<HistoryItem, "cover"> & {
   coverId: string | null;
   coverIndex: number | null;
   coverPlaceholder: string | null;
+  coverHasThumb: boolean | null;
   coverWidth: number | null;
   coverHeight: number | null;
 };
@@ -125,11 +134,11 @@ export function historyPageQuery({
   // looked up by the (generationId, index) unique index: a few small probes, never a join over all rows.
   return Prisma.sql`
     SELECT g.*, c."id" AS "coverId", c."index" AS "coverIndex", c."placeholder" AS "coverPlaceholder",
-           c."width" AS "coverWidth", c."height" AS "coverHeight",
+           c."thumbKey" IS NOT NULL AS "coverHasThumb", c."width" AS "coverWidth", c."height" AS "coverHeight",
            (SELECT count(*)::int FROM "Image" n WHERE n."generationId" = g."id") AS "imageCount"
     FROM ${page} g
     LEFT JOIN LATERAL (
-      SELECT i."id", i."index", i."placeholder", i."width", i."height"
+      SELECT i."id", i."index", i."placeholder", i."thumbKey", i."width", i."height"
       FROM "Image" i WHERE i."generationId" = g."id" ORDER BY i."index" LIMIT 1
     ) c ON true
     ORDER BY g."createdAt" DESC, g."id" DESC`;
@@ -238,10 +247,17 @@ export async function getHistoryItems({ userId, ids }: { userId: string; ids: st
 }
 
 function toItem(row: Row): HistoryItem {
-  const { coverId, coverIndex, coverPlaceholder, coverWidth, coverHeight, ...rest } = row;
+  const { coverId, coverIndex, coverPlaceholder, coverHasThumb, coverWidth, coverHeight, ...rest } = row;
   const cover =
     coverId !== null && coverIndex !== null && coverWidth !== null && coverHeight !== null
-      ? { id: coverId, index: coverIndex, placeholder: coverPlaceholder ?? "", width: coverWidth, height: coverHeight }
+      ? {
+          id: coverId,
+          index: coverIndex,
+          placeholder: coverPlaceholder,
+          hasThumb: coverHasThumb === true,
+          width: coverWidth,
+          height: coverHeight,
+        }
       : null;
   return { ...rest, cover };
 }

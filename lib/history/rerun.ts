@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { repeatSettings, type SettingsInput } from "@/lib/generations/settings";
 import { type SubmitResult, submitGeneration } from "@/lib/generations/submit";
-import { SEED_MAX } from "@/lib/upstream/params";
 
 export type RerunResult =
   | SubmitResult
@@ -21,43 +21,16 @@ export async function rerunGeneration({
   generationId: string;
   idempotencyKey: string;
 }): Promise<RerunResult> {
-  const source = await db().generation.findFirst({
-    where: { id: generationId, userId },
-    select: {
-      model: true,
-      prompt: true,
-      sizePreset: true,
-      width: true,
-      height: true,
-      numImages: true,
-      seedUsed: true,
-      seedRequested: true,
-      enableSafetyChecker: true,
-      syncMode: true,
-    },
-  });
+  const source = await db().generation.findFirst({ where: { id: generationId, userId } });
   if (!source) return { ok: false, code: "not_found", message: "That generation is not in your history." };
-  const seed = source.seedUsed ?? (source.seedRequested === null ? null : BigInt(source.seedRequested));
-  if (seed === null || seed < 1n || seed > BigInt(SEED_MAX)) {
+  const settings = repeatSettings(source);
+  if (settings.seed === null) {
     return {
       ok: false,
       code: "no_seed",
       message: "This generation has no seed the studio can repeat. Reuse its settings instead.",
     };
   }
-  return submitGeneration({
-    userId,
-    idempotencyKey: `rerun-${idempotencyKey}`,
-    input: {
-      model: source.model,
-      prompt: source.prompt,
-      ...(source.sizePreset
-        ? { image_size: source.sizePreset }
-        : { image_size: "custom", width: source.width, height: source.height }),
-      seed: Number(seed),
-      num_images: source.numImages,
-      enable_safety_checker: source.enableSafetyChecker,
-      sync_mode: source.syncMode,
-    },
-  });
+  const input: SettingsInput = settings;
+  return submitGeneration({ userId, idempotencyKey: `rerun-${idempotencyKey}`, input });
 }

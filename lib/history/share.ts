@@ -110,10 +110,10 @@ export type SharedGeneration = {
     index: number;
     width: number;
     height: number;
-    placeholder: string;
+    placeholder: string | null;
     contentType: string;
     storageKey: string;
-    thumbKey: string;
+    thumbKey: string | null;
   }[];
 };
 

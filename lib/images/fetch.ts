@@ -1,10 +1,14 @@
-import { lookup as dnsLookup } from "node:dns/promises";
-import http, { type IncomingMessage } from "node:http";
-import https from "node:https";
-import net, { type LookupFunction } from "node:net";
+import type { IncomingMessage } from "node:http";
 import { env } from "@/lib/env";
+import {
+  AddressRefusedError,
+  pinnedRequest,
+  type ResolvedAddress,
+  type Resolver,
+  resolveAllowedAddress,
+  systemResolver,
+} from "@/lib/http/pinned-request";
 import { readCapped } from "@/lib/http/read-capped";
-import { isLoopbackAddress, isPublicAddress } from "@/lib/images/address-policy";
 import { MAX_IMAGE_BYTES } from "@/lib/images/limits";
 import { upstreamError } from "@/lib/upstream/errors";
 import { UpstreamError } from "@/lib/upstream/types";
@@ -19,9 +23,6 @@ export type HostRule =
   | { kind: "name"; name: string; subdomains: boolean }
   /** `http://127.0.0.1:3901`-style entries: exactly this scheme, host and port, loopback allowed (tests). */
   | { kind: "exact"; protocol: string; hostname: string; port: string };
-
-export type ResolvedAddress = { address: string; family: 4 | 6 };
-export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
 export type FetchImageOptions = {
   /** Defaults to AIML_IMAGE_HOSTS. */
@@ -78,11 +79,6 @@ export function matchHostRule(url: URL, rules: readonly HostRule[]): HostRule | 
   return null;
 }
 
-const systemResolver: Resolver = async (hostname) => {
-  const results = await dnsLookup(hostname, { all: true, verbatim: true });
-  return results.map((r) => ({ address: r.address, family: r.family === 6 ? 6 : 4 }));
-};
-
 /** The image at `link`, as bytes (not yet checked to be an image: see lib/images/ingest.ts). */
 export async function fetchImage(link: string, options: FetchImageOptions = {}): Promise<Buffer> {
   const rules = options.hosts ?? parseImageHosts(env().AIML_IMAGE_HOSTS);
@@ -136,44 +132,19 @@ function parseLink(link: string): URL {
 }
 
 async function pickAddress(url: URL, rule: HostRule, resolve: Resolver): Promise<ResolvedAddress> {
-  const hostname = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  const literal = net.isIP(hostname);
-  let addresses: ResolvedAddress[];
-  if (literal) addresses = [{ address: hostname, family: literal === 6 ? 6 : 4 }];
-  else {
-    try {
-      addresses = await resolve(hostname);
-    } catch (cause) {
-      throw failed(`DNS lookup failed for ${hostname}`, undefined, cause);
-    }
+  try {
+    return await resolveAllowedAddress(url, { allowLoopback: rule.kind === "exact", resolve });
+  } catch (error) {
+    if (error instanceof AddressRefusedError) throw unsafe(error.message);
+    throw failed(error instanceof Error ? error.message : "DNS lookup failed", undefined, error);
   }
-  const first = addresses[0];
-  if (!first) throw failed(`no address for ${hostname}`);
-  // Every address must pass, not just the one used: a name that also points inside is not trusted.
-  const allowed = (address: string) =>
-    isPublicAddress(address) || (rule.kind === "exact" && isLoopbackAddress(address));
-  if (!addresses.every((a) => allowed(a.address))) throw unsafe(`${hostname} resolves to a non-public address`);
-  return first;
 }
 
 function get(url: URL, pinned: ResolvedAddress, signal: AbortSignal): Promise<IncomingMessage> {
-  const lookup: LookupFunction = (_hostname, opts, callback) => {
-    if (opts.all) callback(null, [pinned]);
-    else callback(null, pinned.address, pinned.family);
-  };
-  const client = url.protocol === "https:" ? https : http;
-  return new Promise((resolve, reject) => {
-    const request = client.request(url, {
-      method: "GET",
-      headers: { accept: "image/png, image/jpeg, image/webp", "user-agent": "Atelier image fetch" },
-      // A fresh connection per request: no pooled socket made for another address is reused.
-      agent: false,
-      lookup,
-      signal,
-    });
-    request.once("response", resolve);
-    request.once("error", reject);
-    request.end();
+  return pinnedRequest(url, pinned, {
+    method: "GET",
+    headers: { accept: "image/png, image/jpeg, image/webp", "user-agent": "Atelier image fetch" },
+    signal,
   });
 }
 

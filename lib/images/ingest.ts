@@ -1,27 +1,17 @@
 import { createHash } from "node:crypto";
-import sharp, { type Metadata } from "sharp";
+import { readDimensions } from "@/lib/images/header";
 import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS } from "@/lib/images/limits";
 import { upstreamError } from "@/lib/upstream/errors";
 
-// Turns bytes from the image source into what the studio keeps: the original file untouched (it
-// is what "download" gives back), its type decided by magic bytes (never by a header someone else
-// sent), its size, sha256, a WebP thumbnail and a tiny blurred placeholder for the page to show
-// while the thumbnail loads.
+// What the critical path does with bytes from the image source before storing them: the type by
+// magic bytes (never by a header someone else sent), the dimensions from the image's own header,
+// the sha256. No pixel is decoded: thumbnails, placeholders and the full decode happen after the
+// generation has settled (lib/images/derivatives.ts), so a finished image reaches the page without
+// waiting for CPU work. The original is kept untouched: it is what "download" gives back.
 
 export type ImageType = { contentType: "image/png" | "image/jpeg" | "image/webp"; ext: "png" | "jpg" | "webp" };
 
-export type IngestedImage = ImageType & {
-  bytes: Buffer;
-  width: number;
-  height: number;
-  sha256: string;
-  thumbnail: Buffer;
-  /** A `data:image/webp;base64,...` URL of a few hundred bytes. */
-  placeholder: string;
-};
-
-export const THUMBNAIL_MAX_PX = 512;
-const PLACEHOLDER_PX = 16;
+export type InspectedImage = ImageType & { bytes: Buffer; width: number; height: number; sha256: string };
 
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -37,48 +27,16 @@ export function sniffImageType(bytes: Buffer): ImageType | null {
   return null;
 }
 
-const SHARP_FORMAT: Record<ImageType["ext"], string> = { png: "png", jpg: "jpeg", webp: "webp" };
-
-export async function ingestImage(bytes: Buffer): Promise<IngestedImage> {
+/** Type, dimensions and hash of an image, or a `not_an_image` UpstreamError. */
+export function inspectImage(bytes: Buffer): InspectedImage {
   if (bytes.length > MAX_IMAGE_BYTES) throw notAnImage("larger than the size limit");
   const type = sniffImageType(bytes);
   if (!type) throw notAnImage("not PNG, JPEG or WebP by its signature");
-
-  // limitInputPixels refuses decompression bombs before any pixel is decoded; sequentialRead
-  // streams rows so a 4096x4096 image is never held whole in memory.
-  const input = () =>
-    sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, sequentialRead: true, failOn: "error", animated: false });
-  let metadata: Metadata;
-  let thumbnail: Buffer;
-  try {
-    metadata = await input().metadata();
-    if (metadata.format !== SHARP_FORMAT[type.ext])
-      throw new Error(`signature says ${type.ext}, decoder says ${metadata.format}`);
-    thumbnail = await input()
-      .autoOrient()
-      .resize(THUMBNAIL_MAX_PX, THUMBNAIL_MAX_PX, { fit: "inside", withoutEnlargement: true })
-      .webp({ quality: 80 })
-      .toBuffer();
-  } catch (cause) {
-    throw notAnImage(cause instanceof Error ? cause.message : "undecodable");
-  }
-  const placeholder = await sharp(thumbnail)
-    .resize(PLACEHOLDER_PX, PLACEHOLDER_PX, { fit: "inside" })
-    .blur(0.6)
-    .webp({ quality: 40 })
-    .toBuffer();
-  const oriented = metadata.autoOrient ?? metadata;
-  if (!oriented.width || !oriented.height) throw notAnImage("no dimensions");
-
-  return {
-    ...type,
-    bytes,
-    width: oriented.width,
-    height: oriented.height,
-    sha256: createHash("sha256").update(bytes).digest("hex"),
-    thumbnail,
-    placeholder: `data:image/webp;base64,${placeholder.toString("base64")}`,
-  };
+  const size = readDimensions(bytes, type.ext);
+  if (!size) throw notAnImage(`no readable ${type.ext} header`);
+  // Refused before anything decodes it: a decompression bomb is small on the wire.
+  if (size.width * size.height > MAX_IMAGE_PIXELS) throw notAnImage("more pixels than the contract allows");
+  return { ...type, bytes, ...size, sha256: createHash("sha256").update(bytes).digest("hex") };
 }
 
 function notAnImage(reason: string) {

@@ -1,12 +1,15 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { notFoundResponse as notFound } from "@/lib/http/route-errors";
 import { log } from "@/lib/log";
 import { objectStore } from "@/lib/storage";
 import type { ObjectStore } from "@/lib/storage/types";
 
 // Builds the answer of GET /api/images/:id. Ownership is part of the query: another user's image
-// and a missing one give the same 404, so ids reveal nothing. Stored objects never change (a key
-// is written once per image), hence immutable caching, private because they are personal.
+// and a missing one give the same 404, so ids reveal nothing. The browser may keep a copy but must
+// ask again before each use (`private, no-cache`): the owner check runs every time, a copy left in
+// a shared computer's cache is not served to the next person without it, and the ETag (the
+// image's SHA-256) makes the re-check a 304 without the bytes.
 
 export type ImageVariant = "original" | "thumb";
 
@@ -36,12 +39,15 @@ export async function imageResponse(request: ImageRequest): Promise<Response> {
   });
   if (!image) return notFound();
 
-  const thumb = request.variant === "thumb";
+  // Until the derivatives job has made the thumbnail, the original stands in for it, and is not
+  // cached under the thumbnail's address (the thumbnail will replace it there).
+  const standIn = request.variant === "thumb" && image.thumbKey === null;
+  const thumb = request.variant === "thumb" && !standIn;
   const etag = `"${image.sha256}${thumb ? "-thumb" : ""}"`;
   const headers = new Headers({
     "content-type": thumb ? "image/webp" : image.contentType,
     "x-content-type-options": "nosniff",
-    "cache-control": "private, max-age=31536000, immutable",
+    "cache-control": "private, no-cache",
     etag,
   });
   if (request.download) {
@@ -55,17 +61,13 @@ export async function imageResponse(request: ImageRequest): Promise<Response> {
     return new Response(null, { status: 304, headers });
   }
 
-  const bytes = await (request.store ?? objectStore()).get(thumb ? image.thumbKey : image.storageKey);
+  const bytes = await (request.store ?? objectStore()).get(thumb && image.thumbKey ? image.thumbKey : image.storageKey);
   if (!bytes) {
     log.error("images: stored object missing", { imageId: request.imageId, variant: request.variant });
     return notFound();
   }
   headers.set("content-length", String(bytes.length));
   return new Response(new Uint8Array(bytes), { status: 200, headers });
-}
-
-function notFound(): Response {
-  return Response.json({ error: "not_found" }, { status: 404, headers: { "cache-control": "no-store" } });
 }
 
 /** "atelier-a-fox-in-the-snow": the prompt's first words, ASCII only, so every browser keeps the name. */

@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { env } from "@/lib/env";
+import type { GenerationParams } from "@/lib/generations/settings";
 import { readCapped } from "@/lib/http/read-capped";
 import { MAX_IMAGE_BYTES } from "@/lib/images/limits";
 import { log as logger } from "@/lib/log";
 import { upstreamError } from "@/lib/upstream/errors";
 import { sleep } from "@/lib/upstream/sleep";
-import type { GenerationParams, ImageSource, SourceImage, SourceResult, UpstreamError } from "@/lib/upstream/types";
+import type { ImageSource, SourceImage, SourceResult, UpstreamError } from "@/lib/upstream/types";
 
 // The AI/ML API client (contract: /work/shared/api). Server code only, but without `server-only`:
 // scripts/worker.ts runs it under plain Node. The key lives in this module's closure and in the
@@ -62,6 +63,8 @@ const successSchema = z
       })
       .nullish()
       .catch(null),
+    // How the provider says its safety checker removed images (fal-style, one flag per image asked).
+    has_nsfw_concepts: z.array(z.boolean().catch(false)).nullish().catch(null),
     requestId: lenientString,
     request_id: lenientString,
     id: lenientString,
@@ -126,7 +129,7 @@ export function createAimlClient(options: AimlClientOptions): ImageSource {
       if (raw === null) {
         return { ok: false, error: upstreamError("malformed_response", { requestId: requestIdHeader }), retry: false };
       }
-      return parseSuccess(raw, response.headers, requestIdHeader, params);
+      return parseSuccess(raw, response.headers, requestIdHeader);
     } catch (cause) {
       if (signal?.aborted) throw signal.reason;
       // The provider answered and then stalled or dropped the body: the work was done, so no retry.
@@ -160,12 +163,7 @@ export function createAimlClient(options: AimlClientOptions): ImageSource {
     return { ok: false, error, retry: RETRYABLE_STATUSES.has(status) };
   }
 
-  function parseSuccess(
-    raw: Buffer,
-    headers: Headers,
-    requestIdHeader: string | null,
-    params: GenerationParams,
-  ): Attempt {
+  function parseSuccess(raw: Buffer, headers: Headers, requestIdHeader: string | null): Attempt {
     const parsed = successSchema.safeParse(safeJson(raw.toString("utf8")));
     if (!parsed.success) {
       log("malformed success body", { requestId: requestIdHeader, issues: parsed.error.issues.slice(0, 3) });
@@ -187,8 +185,9 @@ export function createAimlClient(options: AimlClientOptions): ImageSource {
       }
     }
     if (images.length === 0) {
-      const code =
-        undecodable > 0 ? "malformed_response" : params.enable_safety_checker ? "content_blocked" : "provider_error";
+      // Blamed on the safety checker only when the provider says so; otherwise nothing came back.
+      const blocked = body.has_nsfw_concepts?.some(Boolean) ?? false;
+      const code = undecodable > 0 ? "malformed_response" : blocked ? "content_blocked" : "no_images";
       log("no usable images", { requestId, code, items: items.length });
       return { ok: false, error: upstreamError(code, { requestId }), retry: false };
     }

@@ -1,6 +1,7 @@
 import { createHash, randomInt } from "node:crypto";
 import sharp from "sharp";
-import { resolveSize, SEED_MAX } from "@/lib/upstream/params";
+import { withCpuSlot } from "@/lib/cpu-slots";
+import { pixelSize, SEED_MAX } from "@/lib/generations/settings";
 import { sleep } from "@/lib/upstream/sleep";
 import type { ImageSource, SourceImage } from "@/lib/upstream/types";
 
@@ -20,12 +21,13 @@ export function createDemoSource(options: DemoSourceOptions = {}): ImageSource {
     async generate(_model, params, { signal }) {
       const started = performance.now();
       const seed = params.seed ?? randomInt(1, SEED_MAX + 1);
-      const { width, height } = resolveSize(params);
+      const { width, height } = pixelSize(params.image_size);
       const images: SourceImage[] = [];
       for (let index = 0; index < params.num_images; index++) {
         signal?.throwIfAborted();
         const digest = createHash("sha256").update(`${params.prompt}\0${seed}\0${width}x${height}\0${index}`).digest();
-        images.push({ kind: "bytes", bytes: await renderArt(digest, width, height) });
+        // Rendering is this source's "model" time, but it is CPU work on our own cores: it waits its turn.
+        images.push({ kind: "bytes", bytes: await withCpuSlot(() => renderArt(digest, width, height)) });
       }
       const duration = options.durationMs ?? 1000 + (seed % 1000);
       await sleep(duration - (performance.now() - started), signal);

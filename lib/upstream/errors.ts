@@ -12,6 +12,7 @@ export const USER_MESSAGES: Readonly<Record<UpstreamErrorCode, string>> = {
   network: "The studio could not reach the image service. Please try again shortly.",
   malformed_response: "The image service sent an answer the studio could not read. Please try again.",
   content_blocked: "The safety checker held back the images for this prompt. Try rewording it.",
+  no_images: "No images came back from the image service. Please try again.",
   unsafe_image_link: "The image service sent an image link the studio does not trust, so it was not downloaded.",
   not_an_image: "The image service sent a file that is not a valid image.",
   download_failed: "The finished image could not be downloaded from the image service in time.",

@@ -1,26 +1,8 @@
 // The contract between the generation flow and whatever makes images (the AI/ML API client or
 // the local demo source). Both implement ImageSource; the flow knows nothing else about them.
+// The request they receive is built from a generation's settings (lib/generations/settings.ts).
 
-export const SIZE_PRESETS = {
-  square_hd: { width: 2048, height: 2048, label: "Square HD", aspect: "1:1" },
-  square: { width: 1024, height: 1024, label: "Square", aspect: "1:1" },
-  portrait_4_3: { width: 1536, height: 2048, label: "Portrait 3:4", aspect: "3:4" },
-  portrait_16_9: { width: 1152, height: 2048, label: "Portrait 9:16", aspect: "9:16" },
-  landscape_4_3: { width: 2048, height: 1536, label: "Landscape 4:3", aspect: "4:3" },
-  landscape_16_9: { width: 2048, height: 1152, label: "Landscape 16:9", aspect: "16:9" },
-} as const;
-
-export type SizePreset = keyof typeof SIZE_PRESETS;
-
-/** Parameters after validation (lib/upstream/params.ts), exactly as the upstream contract names them. */
-export type GenerationParams = {
-  prompt: string;
-  image_size: SizePreset | { width: number; height: number };
-  seed?: number;
-  num_images: number;
-  enable_safety_checker: boolean;
-  sync_mode: boolean;
-};
+import type { GenerationParams } from "@/lib/generations/settings";
 
 /** One image as the source returned it: bytes already in hand, or a link to download at once. */
 export type SourceImage = { kind: "bytes"; bytes: Buffer } | { kind: "url"; url: string };
@@ -43,7 +25,8 @@ export type UpstreamErrorCode =
   | "provider_timeout" // 504, or no answer within AIML_TIMEOUT_MS
   | "network" // connection refused/reset, DNS failure
   | "malformed_response" // 2xx whose body is not the documented JSON
-  | "content_blocked" // the safety checker removed every image
+  | "content_blocked" // the provider says its safety checker removed every image
+  | "no_images" // a 2xx answer with no images and no reason given
   | "unsafe_image_link" // a link outside the allowlist, not https, or to a private address
   | "not_an_image" // downloaded bytes are not PNG/JPEG/WebP, or too large
   | "download_failed"; // the image link could not be fetched in time

@@ -26,6 +26,19 @@ test.describe("signing in and out", () => {
     expect(email).toContain("@");
   });
 
+  test("signing out tells the browser to drop its cache (the user's private images)", async ({ page, signIn }) => {
+    await signIn();
+    const response = await page.request.post("/signout", {
+      maxRedirects: 0,
+      headers: { origin: new URL(page.url()).origin },
+    });
+    expect(response.status()).toBe(303);
+    expect(response.headers()["clear-site-data"]).toBe('"cache"');
+    expect(response.headers().location).toBe("/");
+    await page.goto("/studio");
+    await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fstudio/);
+  });
+
   test("a signed-out visitor to a studio page comes back to it after signing in", async ({ page }) => {
     await page.goto("/billing");
     await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fbilling/);

@@ -30,4 +30,12 @@ test.describe("generating against the upstream", () => {
     await expect(card.getByText("Refunded 4 credits")).toBeVisible();
     await expect(balance).toHaveText(before ?? "");
   });
+
+  test("with SAFETY_CHECKER=user-choice the form offers the safety checker, on by default", async ({
+    page,
+    signIn,
+  }) => {
+    await signIn();
+    await expect(page.getByRole("checkbox", { name: "Safety checker" })).toBeChecked();
+  });
 });

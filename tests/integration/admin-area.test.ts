@@ -44,7 +44,7 @@ const asAdmin = () => {
 };
 const NOT_FOUND = { digest: "NEXT_HTTP_ERROR_FALLBACK;404" };
 const balance = async (id: string) => (await db.user.findUniqueOrThrow({ where: { id } })).creditBalance;
-const generationInput = { prompt: "A lighthouse at dusk", model: "bytedance/seedream-v4-text-to-image", num_images: 1 };
+const generationInput = { prompt: "A lighthouse at dusk", model: "bytedance/seedream-v4-text-to-image", numImages: 1 };
 
 // Every page and layout under app/admin, found on disk so a new page cannot be left out.
 function adminRouteFiles(dir = "app/admin"): string[] {

@@ -29,7 +29,7 @@ describe("50 concurrent submissions", () => {
     const submit = () =>
       submitGeneration({
         userId: user.id,
-        input: { prompt: "a field of poppies", image_size: "square", num_images: 1 },
+        input: { prompt: "a field of poppies", sizePreset: "square", numImages: 1 },
         idempotencyKey: newKey(),
       });
     const results = await Promise.all(Array.from({ length: 50 }, submit));

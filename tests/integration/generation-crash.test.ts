@@ -14,9 +14,10 @@ import {
   waitForSettled,
 } from "../support/generations";
 
-// A worker process killed with SIGKILL in the middle of the upstream call: its job expires after
-// GENERATION_ATTEMPT_SECONDS, another worker process runs it again, and the generation completes
-// (or, had the deadline passed, is refunded) with credits moved exactly once.
+// A worker process killed with SIGKILL: its job expires after GENERATION_ATTEMPT_SECONDS, another
+// worker process runs it again, and the generation completes with credits moved exactly once.
+// Killed during the upstream call, there is no answer yet: the next attempt calls again (once).
+// Killed after the answer arrived, the next attempt resumes from the saved answer: no new call.
 
 const ATTEMPT_SECONDS = 6;
 const fake = await startFakeUpstream({ scale: 0.0625 });
@@ -73,14 +74,14 @@ async function until(condition: () => Promise<boolean> | boolean, timeoutMs: num
   }
 }
 
-describe("a worker killed mid-call", () => {
-  it("leaves a generation that another worker completes, charged once", async () => {
+describe("a worker killed mid-way", () => {
+  it("during the provider call: another worker completes it with exactly 1 more call, charged once", async () => {
     const user = await createUser(db, { credits: 100 });
     const first = await startWorker();
     fake.resetCalls();
     const submitted = await submitGeneration({
       userId: user.id,
-      input: { prompt: "[[slow:2500]] a ship in a bottle", image_size: "square", num_images: 2 },
+      input: { prompt: "[[slow:2500]] a ship in a bottle", sizePreset: "square", numImages: 2 },
       idempotencyKey: newKey(),
     });
     if (!submitted.ok) throw new Error(submitted.message);
@@ -94,7 +95,13 @@ describe("a worker killed mid-call", () => {
 
     const second = await startWorker();
     const g = await waitForSettled(db, id, 60_000);
-    expect(g).toMatchObject({ status: "COMPLETED", attempts: 2, chargedCredits: 8, refundedCredits: 0 });
+    expect(g).toMatchObject({
+      status: "COMPLETED",
+      attempts: 2,
+      providerCalls: 2,
+      chargedCredits: 8,
+      refundedCredits: 0,
+    });
     expect(g.images).toHaveLength(2);
     expect(fake.calls()).toBe(2);
     expect(await movementsOf(db, id)).toEqual([
@@ -106,5 +113,53 @@ describe("a worker killed mid-call", () => {
 
     second.kill("SIGTERM");
     await once(second, "exit");
-  });
+  }, 180_000);
+
+  it("between the provider's answer and storing: the next attempt makes 0 new calls, completed once", async () => {
+    const user = await createUser(db, { credits: 100 });
+    const first = await startWorker();
+    fake.resetCalls();
+    // The image links answer slowly, so the first worker is still downloading when it is killed.
+    const submitted = await submitGeneration({
+      userId: user.id,
+      input: { prompt: "[[slow-files:2500]] a map of an island", image_size: "square", num_images: 2 },
+      idempotencyKey: newKey(),
+    });
+    if (!submitted.ok) throw new Error(submitted.message);
+    const id = submitted.generation.id;
+
+    await until(
+      async () => (await db.generation.findUniqueOrThrow({ where: { id } })).providerAnswer !== null,
+      20_000,
+      "the first worker to save the provider's answer",
+    );
+    first.kill("SIGKILL");
+    await once(first, "exit");
+    const stopped = await db.generation.findUniqueOrThrow({ where: { id }, include: { images: true } });
+    expect(stopped).toMatchObject({ status: "RUNNING", attempts: 1, providerCalls: 1 });
+    expect(stopped.images).toHaveLength(0);
+    expect(fake.calls()).toBe(1);
+
+    const second = await startWorker();
+    const g = await waitForSettled(db, id, 60_000);
+    expect(g).toMatchObject({
+      status: "COMPLETED",
+      attempts: 2,
+      providerCalls: 1,
+      chargedCredits: 8,
+      refundedCredits: 0,
+      providerRequestId: stopped.providerRequestId,
+    });
+    expect(g.images).toHaveLength(2);
+    expect(fake.calls()).toBe(1);
+    expect(await movementsOf(db, id)).toEqual([
+      ["RESERVE", -8],
+      ["SETTLE", 0],
+    ]);
+    expect(await balanceOf(db, user.id)).toBe(92);
+    await expectLedgerBalanced(db);
+
+    second.kill("SIGTERM");
+    await once(second, "exit");
+  }, 180_000);
 });

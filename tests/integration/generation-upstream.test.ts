@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import type { SafetyCheckerPolicy } from "../../lib/env";
 import { submitGeneration } from "../../lib/generations/submit";
 import { startGenerationWorkers } from "../../lib/generations/worker";
 import { createUser, openTestDb } from "../support/db";
@@ -34,12 +35,17 @@ await startGenerationWorkers({ concurrency: 4 });
 
 const COST = 4;
 
-async function generate(prompt: string, extra: Record<string, unknown> = {}) {
+async function generate(
+  prompt: string,
+  extra: Record<string, unknown> = {},
+  safetyChecker: SafetyCheckerPolicy = "user-choice",
+) {
   const user = await createUser(db, { credits: 100 });
   const submitted = await submitGeneration({
     userId: user.id,
-    input: { prompt, image_size: "square", num_images: 2, ...extra },
+    input: { prompt, sizePreset: "square", numImages: 2, ...extra },
     idempotencyKey: newKey(),
+    safetyChecker,
   });
   if (!submitted.ok) throw new Error(submitted.message);
   expect(submitted.generation.source).toBe("API");
@@ -72,14 +78,28 @@ describe("generation against the upstream", () => {
     expect(g.tokensUsed).toBeGreaterThan(0);
   });
 
+  it.each([
+    ["enforced", true],
+    ["user-choice", false],
+  ] as const)(
+    "SAFETY_CHECKER=%s: a form that switched the checker off sends enable_safety_checker %s",
+    async (policy, sent) => {
+      const prompt = `a harbour at night ${newKey()}`;
+      const { g } = await generate(prompt, { enableSafetyChecker: false }, policy);
+      expect(g.status).toBe("COMPLETED");
+      const request = fake.requests().find((r) => (r.body as { prompt?: string }).prompt === prompt);
+      expect(request?.body).toMatchObject({ enable_safety_checker: sent });
+    },
+  );
+
   it("keeps images sent inline (sync_mode, b64_json)", async () => {
-    const { g } = await generate("a teapot", { sync_mode: true, num_images: 1 });
+    const { g } = await generate("a teapot", { syncMode: true, numImages: 1 });
     expect(g).toMatchObject({ status: "COMPLETED", chargedCredits: COST });
     expect(g.images).toHaveLength(1);
   });
 
   it("charges only for the images that arrived and says why the rest are missing", async () => {
-    const { g, balance, movements } = await generate("[[partial:1]] three pears", { num_images: 3 });
+    const { g, balance, movements } = await generate("[[partial:1]] three pears", { numImages: 3 });
     expect(g).toMatchObject({ status: "COMPLETED", chargedCredits: 4, refundedCredits: 8 });
     expect(g.images).toHaveLength(1);
     expect(g.errorMessage).toMatch(/1 of 3 images arrived/);
@@ -107,6 +127,7 @@ describe("generation against the upstream", () => {
     ["[[malformed]]", "malformed_response", /could not read/],
     ["[[malformed:json]]", "malformed_response", /could not read/],
     ["[[blocked]]", "content_blocked", /safety checker/],
+    ["[[empty]]", "no_images", /^No images came back/],
     ["[[unsafe-link]]", "unsafe_image_link", /does not trust/],
     ["[[redirect-offsite]]", "unsafe_image_link", /does not trust/],
     ["[[not-image]]", "not_an_image", /not a valid image/],

@@ -17,6 +17,9 @@ const { createShareLink, hashShareToken, listShareLinks, resolveShareToken, revo
 );
 const { zipEntries, zipStream } = await import("../../lib/history/zip");
 const { rerunGeneration } = await import("../../lib/history/rerun");
+const { generationSettings } = await import("../../lib/generations/queries");
+const { reproducibleSeed } = await import("../../lib/generations/settings");
+const { toGenerationView } = await import("../../lib/generations/view");
 const { objectStore } = await import("../../lib/storage");
 const { openTestJobs } = await import("../support/generations");
 const { createUser, openTestDb } = await import("../support/db");
@@ -61,7 +64,7 @@ describe("deleting generations", () => {
       generationId: generation.id,
     });
     await createShareLink({ userId: user.id, generationId: generation.id, expiresIn: "never" });
-    const keys = images.flatMap((i) => [i.storageKey, i.thumbKey]);
+    const keys = images.flatMap((i) => [i.storageKey, i.thumbKey ?? "missing thumbnail"]);
     expect(keys.every(stored)).toBe(true);
 
     const outcome = await deleteGenerations({ userId: user.id, ids: [generation.id] });
@@ -231,6 +234,19 @@ describe("re-running with the same seed", () => {
     const again = await rerunGeneration({ userId: user.id, generationId: first.id, idempotencyKey: "press-1" });
     expect(again.ok && again.generation.id).toBe(result.generation.id);
     expect(await db.generation.count({ where: { userId: user.id } })).toBe(2);
+  });
+
+  it("agrees with Reuse settings and the detail page on the seed: the one used, not the one asked for", async () => {
+    const user = await createUser(db, { credits: 30 });
+    // The provider answered with another seed than the one sent: only the used one makes these images.
+    const first = await insertGeneration(db, user.id, { seedRequested: 5, seedUsed: 9n });
+    const withImages = await db.generation.findUniqueOrThrow({ where: { id: first.id }, include: { images: true } });
+    expect(toGenerationView(withImages).settings.seed).toBe(9);
+    expect((await generationSettings({ userId: user.id, generationId: first.id }))?.seed).toBe(9);
+    expect(reproducibleSeed(first)).toBe(9);
+    const result = await rerunGeneration({ userId: user.id, generationId: first.id, idempotencyKey: "press-3" });
+    if (!result.ok) throw new Error(result.code);
+    expect(result.generation.seedRequested).toBe(9);
   });
 
   it("refuses when there is no seed to repeat", async () => {

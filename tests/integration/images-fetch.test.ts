@@ -1,7 +1,8 @@
 import net from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
-import { fetchImage, type HostRule, parseImageHosts, type Resolver } from "../../lib/images/fetch";
-import { ingestImage } from "../../lib/images/ingest";
+import type { Resolver } from "../../lib/http/pinned-request";
+import { fetchImage, type HostRule, parseImageHosts } from "../../lib/images/fetch";
+import { inspectImage } from "../../lib/images/ingest";
 import { createAimlClient } from "../../lib/upstream/aiml-client";
 import { UpstreamError } from "../../lib/upstream/types";
 import { startFakeUpstream } from "../support/fake-upstream";
@@ -64,7 +65,7 @@ describe("parseImageHosts", () => {
 describe("fetchImage", () => {
   it("downloads a link from an explicitly allowed test host", async () => {
     const bytes = await fetchImage(await linkFor("a fox"), { hosts: testHost });
-    expect((await ingestImage(bytes)).contentType).toBe("image/png");
+    expect(inspectImage(bytes).contentType).toBe("image/png");
   });
 
   it("refuses hosts outside the allowlist before connecting", async () => {
@@ -197,6 +198,6 @@ describe("fetchImage", () => {
   it("passes HTML served as image/png through, for ingest to refuse by its bytes", async () => {
     const bytes = await fetchImage(await linkFor("[[not-image]]"), { hosts: testHost });
     expect(bytes.toString("utf8")).toContain("<html>");
-    expect((await failure(ingestImage(bytes))).code).toBe("not_an_image");
+    expect((await failure(Promise.resolve().then(() => inspectImage(bytes)))).code).toBe("not_an_image");
   });
 });

@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { ingestImage } from "../../lib/images/ingest";
+import { makeDerivatives } from "../../lib/images/derivatives";
+import { inspectImage } from "../../lib/images/ingest";
 import { imageResponse } from "../../lib/images/serve";
 import { createDiskStore } from "../../lib/storage/disk";
 import { imageKey, thumbKey } from "../../lib/storage/types";
@@ -33,7 +34,7 @@ async function storedImage(userId: string, prompt = "A fox, in the snow! ❄️"
   const bytes = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#36c" } })
     .jpeg()
     .toBuffer();
-  const ingested = await ingestImage(bytes);
+  const ingested = { ...inspectImage(bytes), ...(await makeDerivatives(bytes, "jpg")) };
   const storageKey = imageKey(userId, generation.id, 0, ingested.ext);
   const thumb = thumbKey(userId, generation.id, 0);
   await store.put(storageKey, ingested.bytes, ingested.contentType);
@@ -57,7 +58,7 @@ async function storedImage(userId: string, prompt = "A fox, in the snow! ❄️"
 }
 
 describe("imageResponse (GET /api/images/:id)", () => {
-  it("serves the original to its owner with exact type, nosniff, immutable private caching and an ETag", async () => {
+  it("serves the original to its owner with exact type, nosniff, private no-cache caching and an ETag", async () => {
     const owner = await createUser(db);
     const { image, ingested } = await storedImage(owner.id);
     const response = await imageResponse({
@@ -71,7 +72,7 @@ describe("imageResponse (GET /api/images/:id)", () => {
     expect(Object.fromEntries(response.headers)).toMatchObject({
       "content-type": "image/jpeg",
       "x-content-type-options": "nosniff",
-      "cache-control": "private, max-age=31536000, immutable",
+      "cache-control": "private, no-cache",
       etag: `"${ingested.sha256}"`,
       "content-length": String(ingested.bytes.length),
     });
@@ -121,6 +122,8 @@ describe("imageResponse (GET /api/images/:id)", () => {
       store,
     });
     expect(response.status).toBe(304);
+    expect(response.headers.get("etag")).toBe(`"${ingested.sha256}"`);
+    expect(response.headers.get("cache-control")).toBe("private, no-cache");
     expect(await response.text()).toBe("");
   });
 
@@ -144,7 +147,7 @@ describe("imageResponse (GET /api/images/:id)", () => {
     });
     for (const response of [theirs, missing]) {
       expect(response.status).toBe(404);
-      expect(await response.json()).toEqual({ error: "not_found" });
+      expect(await response.json()).toEqual({ error: { code: "not_found", message: "Not found." } });
     }
   });
 

@@ -159,7 +159,7 @@ describe("GET /api/metrics", () => {
 
 describe("GET /api/ready", () => {
   it("is ready when database, queue and storage answer", async () => {
-    const res = await readyRoute();
+    const res = await readyRoute(new Request("http://studio.test/api/ready"));
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({
       status: "ready",

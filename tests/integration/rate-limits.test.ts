@@ -81,7 +81,7 @@ describe("the limiter", () => {
 });
 
 describe("generation submissions", () => {
-  const input = { prompt: "a field of poppies", image_size: "square", num_images: 1 };
+  const input = { prompt: "a field of poppies", sizePreset: "square", numImages: 1 };
 
   it("stop at the cap on queued or running generations, charging only those accepted", async () => {
     Object.assign(env(), { GENERATIONS_ACTIVE_PER_USER: 8, RATE_LIMIT_GENERATIONS_PER_USER: null });
@@ -138,7 +138,7 @@ describe("generation submissions", () => {
     const user = await createUser(db, { credits: 4 });
     const poor = await submitGeneration({
       userId: user.id,
-      input: { ...input, num_images: 4 },
+      input: { ...input, numImages: 4 },
       idempotencyKey: newKey(),
     });
     expect(poor).toMatchObject({ ok: false, code: "insufficient_credits" });

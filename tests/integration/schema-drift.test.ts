@@ -53,6 +53,16 @@ const SQL_TYPES: Record<string, string> = {
   Float: "double precision",
   Json: "jsonb",
 };
+/** The same types by PostgreSQL's internal names, as arrays report their element (`_text`). */
+const SQL_ELEMENT_TYPES: Record<string, string> = {
+  String: "text",
+  Int: "int4",
+  BigInt: "int8",
+  Boolean: "bool",
+  DateTime: "timestamp",
+  Float: "float8",
+  Json: "jsonb",
+};
 
 async function columns(table: string) {
   return db.$queryRawUnsafe<
@@ -115,14 +125,23 @@ describe("schema.prisma and the migrations", () => {
       expect(actual.map((c) => c.column_name).sort()).toEqual(expectedNames.sort());
       for (const f of scalar) {
         const col = actual.find((c) => c.column_name === (f.dbName ?? f.name));
-        const type = f.kind === "enum" ? f.type : SQL_TYPES[f.type];
-        expect({ column: f.name, type: f.kind === "enum" ? col?.udt_name : col?.data_type }).toEqual({
-          column: f.name,
-          type,
-        });
+        if (f.isList) {
+          // Prisma keeps lists as nullable PostgreSQL arrays ("scopes" TEXT[]): compare the element type.
+          expect({ column: f.name, type: col?.data_type, element: col?.udt_name }).toEqual({
+            column: f.name,
+            type: "ARRAY",
+            element: f.kind === "enum" ? `_${f.type}` : `_${SQL_ELEMENT_TYPES[f.type]}`,
+          });
+        } else {
+          const type = f.kind === "enum" ? f.type : SQL_TYPES[f.type];
+          expect({ column: f.name, type: f.kind === "enum" ? col?.udt_name : col?.data_type }).toEqual({
+            column: f.name,
+            type,
+          });
+        }
         expect({ column: f.name, nullable: col?.is_nullable }).toEqual({
           column: f.name,
-          nullable: f.isRequired ? "NO" : "YES",
+          nullable: f.isRequired && !f.isList ? "NO" : "YES",
         });
         // cuid()/uuid() defaults live in the client; now(), literals and enums must be database defaults.
         const dbDefault =

@@ -82,6 +82,27 @@ describe("signature verification", () => {
     );
   });
 
+  it("refuses signatures dated more than 5 minutes in the past or the future, and takes those within", async () => {
+    const { user, sessionId } = await buy();
+    fake.completeSession(sessionId);
+    const payload = JSON.stringify(stripeEvent("checkout.session.completed", session(sessionId)));
+    const now = Math.floor(Date.now() / 1000);
+    const before = await eventCount();
+    for (const offset of [-301 - 5, 301 + 5, 3600, 86_400 * 365]) {
+      const response = await post(webhookRequest(URL, payload, { secret: SECRET, timestamp: now + offset }));
+      expect(response, `offset ${offset}`).toMatchObject({
+        status: 400,
+        body: { error: { code: "invalid_signature" } },
+      });
+    }
+    expect(await eventCount()).toBe(before);
+    expect(await balance(user.id)).toBe(0);
+
+    const slightlyAhead = await post(webhookRequest(URL, payload, { secret: SECRET, timestamp: now + 240 }));
+    expect(slightlyAhead).toMatchObject({ status: 200, body: { status: "processed" } });
+    expect(await balance(user.id)).toBe(starter.credits);
+  });
+
   it("acknowledges event types outside the allowlist without recording them", async () => {
     const result = await deliver("customer.created", { id: "cus_x", object: "customer" });
     expect(result).toMatchObject({ status: 200, body: { status: "ignored" } });

@@ -1,6 +1,7 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import type { GenerationParams } from "../../lib/generations/settings";
 import { type AimlClientOptions, createAimlClient, parseRetryAfter } from "../../lib/upstream/aiml-client";
-import { type GenerationParams, UpstreamError } from "../../lib/upstream/types";
+import { UpstreamError } from "../../lib/upstream/types";
 import { startFakeUpstream } from "../support/fake-upstream";
 
 const MODEL = "bytedance/seedream-v4-text-to-image";
@@ -89,13 +90,14 @@ describe("AI/ML API client against the local upstream", () => {
     expect(result.tokensUsed).toBe(63_000);
   });
 
-  it("reports no images with the safety checker on as content_blocked", async () => {
-    const error = await failure(client().generate(MODEL, params("[[blocked]]"), {}));
-    expect(error.code).toBe("content_blocked");
-    const unchecked = await failure(
-      client().generate(MODEL, params("[[blocked]]", { enable_safety_checker: false }), {}),
-    );
-    expect(unchecked.code).toBe("provider_error");
+  it("blames the safety checker for no images only when the provider says so", async () => {
+    const blocked = await failure(client().generate(MODEL, params("[[blocked]]"), {}));
+    expect(blocked.code).toBe("content_blocked");
+    // `data: []` with no reason, the safety checker on: "no images came back", not "reword it".
+    const empty = await failure(client().generate(MODEL, params("[[empty]]"), {}));
+    expect(empty.code).toBe("no_images");
+    expect(empty.userMessage).toMatch(/No images came back/);
+    expect(empty.userMessage).not.toMatch(/safety|reword/i);
   });
 
   it.each([

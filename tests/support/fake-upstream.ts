@@ -21,7 +21,8 @@
 //   [[hang]]              never answer (the client must time out)
 //   [[slow:MS]]           wait MS milliseconds before answering
 //   [[malformed]]         200 with an HTML body;  [[malformed:json]] 200 with JSON of the wrong shape
-//   [[blocked]]           200 with no images (what the safety checker leaves)
+//   [[blocked]]           200 with no images and `has_nsfw_concepts: [true, ...]` (the safety checker says so)
+//   [[empty]]             200 with `data: []` and no reason given
 //   [[partial:N]]         only N of the images asked for
 //   [[alt-shape]]         `images[]` with file metadata + `meta.usage.credits_used` + header
 //                         x-aimlapi-credits-used, instead of `data[]` + `meta.usage.tokens_used`
@@ -31,6 +32,7 @@
 //   [[redirect-offsite]]  image links redirect to another host name (localhost instead of 127.0.0.1)
 //   [[not-image]]         image links serve HTML while claiming Content-Type image/png
 //   [[chunked]]           image links are served without Content-Length
+//   [[slow-files:MS]]     image links wait MS milliseconds before serving (a download in progress)
 //
 // The handle's calls() counts generation requests (POST /v1/images/generations) since start or
 // resetCalls(); requests() returns their parsed bodies and Authorization headers.
@@ -40,7 +42,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { pathToFileURL } from "node:url";
 import sharp from "sharp";
 import { z } from "zod";
-import { SIZE_PRESETS, type SizePreset } from "../../lib/upstream/types";
+import { SIZE_PRESETS, type SizePreset } from "../../lib/generations/settings";
 
 export type FakeUpstreamOptions = {
   port?: number;
@@ -68,7 +70,8 @@ const presets = Object.keys(SIZE_PRESETS) as [SizePreset, ...SizePreset[]];
 const dimension = z.number().min(1024).max(4096);
 const requestSchema = z.strictObject({
   model: z.literal(MODEL),
-  prompt: z.string().refine((p) => [...p].length <= 4000, "prompt must be at most 4000 characters"),
+  // Counted in UTF-16 units, as the provider's server may count (the stricter of the two readings).
+  prompt: z.string().max(4000, "prompt must be at most 4000 characters"),
   image_size: z.union([z.enum(presets), z.strictObject({ width: dimension, height: dimension })]).optional(),
   seed: z.number().int().min(1).optional(),
   num_images: z.number().int().min(1).max(4).optional(),
@@ -77,7 +80,7 @@ const requestSchema = z.strictObject({
 });
 type GenerationRequest = z.infer<typeof requestSchema>;
 
-type FileSpec = { width: number; height: number; color: string; kind: "png" | "html" | "chunked" };
+type FileSpec = { width: number; height: number; color: string; kind: "png" | "html" | "chunked"; delayMs: number };
 
 type Markers = Map<string, string>;
 
@@ -188,11 +191,12 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
     const seed = body.seed ?? randomInt(1, 2 ** 31 - 1);
     const asked = body.num_images ?? 1;
     const partial = Number(markers.get("partial"));
-    const count = markers.has("blocked")
-      ? 0
-      : Number.isInteger(partial) && partial >= 0
-        ? Math.min(partial, asked)
-        : asked;
+    const count =
+      markers.has("blocked") || markers.has("empty")
+        ? 0
+        : Number.isInteger(partial) && partial >= 0
+          ? Math.min(partial, asked)
+          : asked;
     const size = sizeOf(body);
     const items = await Promise.all(
       Array.from({ length: count }, (_, index) => imageItem(body, markers, seed, index, size)),
@@ -214,7 +218,8 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       return json(res, 200, { images: items, seed, data: items, meta: { usage: { tokens_used: tokens } } }, headers);
     }
     const data = items.map(({ url, b64_json }) => ({ url, b64_json }));
-    return json(res, 200, { data, seed, meta: { usage: { tokens_used: tokens } } }, headers);
+    const safety = markers.has("blocked") ? { has_nsfw_concepts: Array.from({ length: asked }, () => true) } : {};
+    return json(res, 200, { data, seed, ...safety, meta: { usage: { tokens_used: tokens } } }, headers);
   }
 
   async function imageItem(
@@ -230,6 +235,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       height: Math.max(16, Math.round(size.height * scale)),
       color: `#${digest.slice(0, 6)}`,
       kind: markers.has("not-image") ? "html" : markers.has("chunked") ? "chunked" : "png",
+      delayMs: Number(markers.get("slow-files")) || 0,
     };
     const meta = {
       content_type: "image/png",
@@ -253,6 +259,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   async function serveFile(res: ServerResponse, token: string) {
     const spec = files.get(token);
     if (!spec) return errorBody(res, 404, "No such file", `/files/${token}.png`);
+    if (spec.delayMs > 0) await sleep(spec.delayMs);
     if (spec.kind === "html") {
       res.writeHead(200, { "content-type": "image/png" }).end("<!doctype html><html><body>Not an image</body></html>");
       return;

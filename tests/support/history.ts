@@ -14,6 +14,7 @@ export type GenerationSeed = {
   favorite?: boolean;
   numImages?: number;
   seedUsed?: bigint | null;
+  seedRequested?: number | null;
 };
 
 let counter = 0;
@@ -34,6 +35,7 @@ export async function insertGeneration(db: Db, userId: string, seed: GenerationS
       aspect: seed.aspect ?? "1:1",
       numImages: seed.numImages ?? 1,
       seedUsed: seed.seedUsed === undefined ? BigInt(1000 + counter) : seed.seedUsed,
+      seedRequested: seed.seedRequested ?? null,
       status,
       costCredits: 3,
       chargedCredits: status === "COMPLETED" ? 3 : 0,

@@ -1,7 +1,8 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
+import type { GenerationParams } from "../../lib/generations/settings";
 import { createDemoSource } from "../../lib/upstream/demo-source";
-import type { GenerationParams, SourceResult } from "../../lib/upstream/types";
+import type { SourceResult } from "../../lib/upstream/types";
 
 const MODEL = "bytedance/seedream-v4-text-to-image";
 const demo = createDemoSource({ durationMs: 0 });

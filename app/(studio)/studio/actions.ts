@@ -17,6 +17,10 @@ export const generateAction = userAction(envelope, async ({ idempotencyKey, ...f
   const result = await submitGeneration({ userId: user.id, input: fields, idempotencyKey });
   if (!result.ok) {
     if (result.code === "invalid_input") return fail(result.code, result.message, result.fields);
+    // The balance the refusal saw goes back with it: the page's may be stale (another tab spent it).
+    if (result.code === "insufficient_credits") {
+      return { ok: false, error: { ...fail(result.code, result.message).error, balance: result.balance } };
+    }
     return fail(result.code, result.message);
   }
   const [view] = await generationViews({ userId: user.id, ids: [result.generation.id] });

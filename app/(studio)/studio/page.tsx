@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
-import { Studio } from "@/components/studio/studio";
 import { getAccountSummary } from "@/lib/account";
 import { requireUser } from "@/lib/auth/require-user";
+import { safetyCheckerPolicy } from "@/lib/env";
 import { generationSettings, recentGenerations } from "@/lib/generations/queries";
 import { DEFAULT_MODEL_ID, findModel } from "@/lib/models";
 import { defaultSourceKind } from "@/lib/upstream/source";
+import { Studio } from "./_components/studio";
 
 export const metadata: Metadata = { title: "Studio" };
 
@@ -28,6 +29,7 @@ export default async function StudioPage({ searchParams }: { searchParams: Promi
         key={reuseId ?? "new"}
         model={{ id: model.id, label: model.label, creditsPerImage: model.creditsPerImage }}
         demo={defaultSourceKind() === "DEMO"}
+        safetyChoice={safetyCheckerPolicy() === "user-choice"}
         balance={account.creditBalance}
         spendingLocked={account.spendingLocked}
         initialGenerations={generations}

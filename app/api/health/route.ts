@@ -1,9 +1,10 @@
 import { db } from "@/lib/db";
 import { log } from "@/lib/log";
+import { route } from "@/lib/route";
 
 export const dynamic = "force-dynamic";
 
-export async function GET() {
+export const GET = route({ auth: "public" }, async () => {
   const started = Date.now();
   try {
     await db().$queryRaw`SELECT 1`;
@@ -12,4 +13,4 @@ export async function GET() {
     log.error("health: database unreachable", { err: error });
     return Response.json({ status: "error", database: { reachable: false } }, { status: 503 });
   }
-}
+});

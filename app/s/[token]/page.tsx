@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { cache } from "react";
-import { DemoBadge } from "@/components/studio/demo-badge";
+import { DemoBadge } from "@/components/generation/demo-badge";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
 import { resolveShareToken } from "@/lib/history/share";
@@ -110,7 +110,7 @@ export default async function SharedGenerationPage({ params }: Props) {
                 width={image.width}
                 height={image.height}
                 decoding="async"
-                style={{ backgroundImage: `url("${image.placeholder}")` }}
+                style={image.placeholder ? { backgroundImage: `url("${image.placeholder}")` } : undefined}
                 className="h-auto w-full rounded-xl bg-stone-200 bg-cover bg-center dark:bg-stone-800"
               />
             </li>

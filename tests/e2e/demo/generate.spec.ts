@@ -38,3 +38,51 @@ test("generate with the demo source, see the images labelled Demo, and find them
   await expect(page.getByLabel("Prompt")).toHaveValue(prompt);
   await expect(page.getByLabel("Seed value")).toHaveValue("1234");
 });
+
+test("the prompt counter counts emoji as two, as the server does, and the form shows its refusal", async ({
+  page,
+  signIn,
+}) => {
+  await signIn();
+  const prompt = page.getByLabel("Prompt");
+  await prompt.fill("🎨".repeat(2000));
+  await expect(page.getByText("4000 / 4000")).toBeVisible();
+  await prompt.fill(`${"🎨".repeat(2000)}𝒜`);
+  await expect(page.getByText("4002 / 4000")).toBeVisible();
+  await page.getByRole("button", { name: "Generate" }).click();
+  await expect(page.getByText(/at most 4000 characters \(this one counts 4002/).first()).toBeVisible();
+});
+
+test("with the safety checker enforced (production's default) the form does not offer it", async ({ page, signIn }) => {
+  await signIn();
+  await expect(page.getByLabel("Prompt")).toBeVisible();
+  await expect(page.getByRole("checkbox", { name: "Safety checker" })).toHaveCount(0);
+});
+
+test("a submission refused for lack of credits shows the balance another tab left, in the form and the header", async ({
+  page,
+  context,
+  signIn,
+}) => {
+  await signIn();
+  const header = page.getByTestId("balance");
+  const form = page.getByTestId("form-balance");
+  await expect(header).toHaveText(/balance: 40 credits/);
+  await expect(form).toHaveText("40");
+
+  // Another tab of the same account spends 32 of the 40 credits; this one is not told.
+  const other = await context.newPage();
+  const otherStudio = new StudioPage(other);
+  await otherStudio.goto();
+  for (const prompt of ["The first spend", "The second spend"]) {
+    await otherStudio.generate({ prompt, images: 4 });
+    await expect(otherStudio.card(prompt)).toBeVisible();
+  }
+  await other.close();
+  await expect(header).toHaveText(/balance: 40 credits/);
+
+  await new StudioPage(page).generate({ prompt: "One spend too many", images: 4 });
+  await expect(page.getByText("This needs 16 credits and your balance is 8.")).toBeVisible();
+  await expect(form).toHaveText("8");
+  await expect(header).toHaveText(/balance: 8 credits/);
+});

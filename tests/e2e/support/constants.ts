@@ -7,6 +7,10 @@ export const DEMO_URL = `http://localhost:${DEMO_PORT}`;
 export const FULL_URL = `http://localhost:${FULL_PORT}`;
 /** A studio server a test starts on its own (tests/e2e/local-only.spec.ts). */
 export const OWN_STUDIO_PORT = 3300 + offset;
+/** A third studio whose database connection tests can cut (tests/e2e/outage.spec.ts). */
+export const OUTAGE_PORT = 3400 + offset;
+export const OUTAGE_URL = `http://localhost:${OUTAGE_PORT}`;
+export const OUTAGE_DB_PROXY_PORT = 3905 + offset;
 export const FAKE_UPSTREAM_PORT = 3901 + offset;
 export const FAKE_UPSTREAM_URL = `http://127.0.0.1:${FAKE_UPSTREAM_PORT}`;
 export const FAKE_STRIPE_PORT = 3902 + offset;

@@ -1,7 +1,8 @@
-// The world the end-to-end tests run in: local stand-ins for every third party, and two studios
-// from one production build, each on a fresh database of its own; then, from the same build's
-// standalone bundle, the deployed topology (two web servers without workers and one worker process
-// on a shared database). Playwright starts this as its web server and stops it (SIGTERM) after the run.
+// The world the end-to-end tests run in: local stand-ins for every third party, and three studios
+// from one production build, each on a fresh database of its own (the third behind a TCP proxy
+// that tests cut to simulate a database outage); then, from the same build's standalone bundle, the
+// deployed topology (two web servers without workers and one worker process on a shared database).
+// Playwright starts this as its web server and stops it (SIGTERM) after the run.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -11,6 +12,7 @@ import path from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres } from "../../../lib/embedded-postgres";
 import { migrate } from "../../../lib/migrate";
+import { type OutageProxy, startOutageProxy } from "../../support/db-outage-proxy";
 import { startFakeStripe } from "../../support/fake-stripe";
 import { startFakeUpstream } from "../../support/fake-upstream";
 import { startOidcIssuer } from "../../support/oidc-issuer";
@@ -21,6 +23,7 @@ type Closable = { close(): Promise<void> };
 const closers: (() => Promise<void>)[] = [];
 const children: ChildProcess[] = [];
 let ready = false;
+let outageProxy: OutageProxy | undefined;
 
 async function createDatabase(): Promise<string | undefined> {
   const base = process.env.TEST_DATABASE_URL;
@@ -56,10 +59,32 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
   throw new Error(`studio at ${url} did not become healthy within ${timeoutMs} ms`);
 }
 
-async function startStudio(name: string, port: number, extraEnv: Record<string, string>): Promise<void> {
+/** A database behind a TCP proxy the tests can cut: on TEST_DATABASE_URL, or an embedded server. */
+async function createOutageDatabase(): Promise<string> {
+  let url = await createDatabase();
+  if (!url) {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), "atelier-e2e-outage-db-"));
+    const embedded = await startEmbeddedPostgres({ dataDir });
+    closers.push(async () => {
+      await embedded.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+    url = embedded.url;
+  }
+  outageProxy = await startOutageProxy(url, c.OUTAGE_DB_PROXY_PORT);
+  closers.push(outageProxy.close);
+  return outageProxy.url;
+}
+
+async function startStudio(
+  name: string,
+  port: number,
+  extraEnv: Record<string, string>,
+  databaseUrl?: string,
+): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `atelier-e2e-${name}-`));
   closers.push(async () => rmSync(dataDir, { recursive: true, force: true }));
-  const databaseUrl = await createDatabase();
+  databaseUrl ??= await createDatabase();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "production",
@@ -159,6 +184,13 @@ function startControl(smtp: Awaited<ReturnType<typeof startSmtpCapture>>): Promi
       res.end(JSON.stringify(mail ?? { error: "no mail" }));
       return;
     }
+    // The outage studio's database connection: POST /database/cut and /database/restore.
+    if (url.pathname === "/database/cut" || url.pathname === "/database/restore") {
+      if (!outageProxy || req.method !== "POST") return void res.writeHead(404).end();
+      if (url.pathname === "/database/cut") outageProxy.cut();
+      else outageProxy.restore();
+      return void res.writeHead(204).end();
+    }
     // Playwright waits on this: it answers only once both studios are up.
     if (url.pathname === "/health") res.writeHead(ready ? 200 : 503).end();
     else res.writeHead(404).end();
@@ -177,7 +209,11 @@ async function main() {
     port: c.OIDC_PORT,
     clientId: c.OIDC_CLIENT_ID,
     clientSecret: c.OIDC_CLIENT_SECRET,
-    redirectUris: [`${c.DEMO_URL}/api/auth/callback/oidc`, `${c.FULL_URL}/api/auth/callback/oidc`],
+    redirectUris: [
+      `${c.DEMO_URL}/api/auth/callback/oidc`,
+      `${c.FULL_URL}/api/auth/callback/oidc`,
+      `${c.OUTAGE_URL}/api/auth/callback/oidc`,
+    ],
   });
   closers.push(oidc.close);
   const upstream = await startFakeUpstream({ port: c.FAKE_UPSTREAM_PORT });
@@ -197,7 +233,10 @@ async function main() {
     STRIPE_WEBHOOK_SECRET: c.STRIPE_WEBHOOK_SECRET,
     STRIPE_API_BASE: c.FAKE_STRIPE_URL,
     ADMIN_EMAILS: c.ADMIN_EMAIL,
+    // The demo studio keeps production's default (enforced); this one lets users choose.
+    SAFETY_CHECKER: "user-choice",
   });
+  await startStudio("outage", c.OUTAGE_PORT, {}, await createOutageDatabase());
   await startTopology();
   ready = true;
   console.log("[e2e] stack ready");

@@ -1,18 +1,19 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { DemoBadge } from "@/components/studio/demo-badge";
+import { DemoBadge } from "@/components/generation/demo-badge";
+import { StatusBadge } from "@/components/generation/status-badge";
 import { requireUser } from "@/lib/auth/require-user";
+import { isSizePreset, reproducibleSeed, SIZE_PRESETS } from "@/lib/generations/settings";
+import { isPending } from "@/lib/generations/status";
 import { getGeneration } from "@/lib/history/queries";
 import { recordIdSchema } from "@/lib/history/schemas";
 import { listShareLinks } from "@/lib/history/share";
 import { findModel } from "@/lib/models";
-import { SIZE_PRESETS } from "@/lib/upstream/types";
 import { DetailActions } from "../_components/detail-actions";
 import { formatBytes, formatDateTime, formatDuration } from "../_components/format";
 import { LiveRefresh } from "../_components/live-refresh";
 import { SharePanel } from "../_components/share-panel";
-import { StatusBadge } from "../_components/status-badge";
 
 export const metadata: Metadata = { title: "Generation" };
 
@@ -35,10 +36,11 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
   const generation = await getGeneration({ userId: user.id, id: id.data });
   if (!generation) notFound();
   const links = await listShareLinks({ userId: user.id, generationId: generation.id });
-  const inFlight = generation.status === "QUEUED" || generation.status === "RUNNING";
-  const preset = Object.entries(SIZE_PRESETS).find(([key]) => key === generation.sizePreset)?.[1];
+  const inFlight = isPending(generation.status);
+  const preset = isSizePreset(generation.sizePreset) ? SIZE_PRESETS[generation.sizePreset] : null;
   const { createdAt, startedAt, completedAt } = generation;
-  const seed = generation.seedUsed ?? (generation.seedRequested === null ? null : BigInt(generation.seedRequested));
+  // The seed re-run and "Reuse settings" submit: the one actually used.
+  const seed = reproducibleSeed(generation);
   // Rendered per request, so "now" for expiry labels is this request's time.
   const now = Date.now();
 
@@ -94,7 +96,7 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
                   width={image.width}
                   height={image.height}
                   decoding="async"
-                  style={{ backgroundImage: `url("${image.placeholder}")` }}
+                  style={image.placeholder ? { backgroundImage: `url("${image.placeholder}")` } : undefined}
                   className="h-auto w-full rounded-xl bg-stone-200 bg-cover bg-center dark:bg-stone-800"
                 />
                 <figcaption className="flex flex-wrap items-center justify-between gap-2 text-sm text-stone-600 dark:text-stone-400">
@@ -158,6 +160,7 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
           {generation.upstreamMs !== null && (
             <Row term="Image service time">{formatDuration(generation.upstreamMs)}</Row>
           )}
+          <Row term="Image service calls">{generation.providerCalls}</Row>
           {generation.errorCode && <Row term="Error code">{generation.errorCode}</Row>}
           {generation.providerRequestId && <Row term="Provider request id">{generation.providerRequestId}</Row>}
         </dl>

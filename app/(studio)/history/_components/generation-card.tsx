@@ -1,10 +1,10 @@
 "use client";
 
 import Link from "next/link";
-import { DemoBadge } from "@/components/studio/demo-badge";
+import { DemoBadge } from "@/components/generation/demo-badge";
+import { StatusBadge } from "@/components/generation/status-badge";
 import type { HistoryItem } from "@/lib/history/queries";
 import { formatDateTime } from "./format";
-import { StatusBadge } from "./status-badge";
 
 function shortPrompt(prompt: string): string {
   return prompt.length > 60 ? `${prompt.slice(0, 57)}…` : prompt;
@@ -29,16 +29,17 @@ export function GenerationCard({
         <Link href={`/history/${item.id}`} className="block rounded-xl">
           <div className="relative aspect-square overflow-hidden bg-stone-200 dark:bg-stone-800">
             {cover ? (
-              // The tiny placeholder stays behind the thumbnail until it has loaded.
+              // The tiny placeholder stays behind the thumbnail until it has loaded; until the
+              // derivatives job has made both, the original is shown scaled down.
               // biome-ignore lint/performance/noImgElement: served by our own route; no optimiser in between
               <img
-                src={`/api/images/${cover.id}?variant=thumb`}
+                src={`/api/images/${cover.id}${cover.hasThumb ? "?variant=thumb" : ""}`}
                 alt=""
                 width={cover.width}
                 height={cover.height}
                 loading="lazy"
                 decoding="async"
-                style={{ backgroundImage: `url("${cover.placeholder}")` }}
+                style={cover.placeholder ? { backgroundImage: `url("${cover.placeholder}")` } : undefined}
                 className="size-full bg-cover bg-center object-cover"
               />
             ) : (

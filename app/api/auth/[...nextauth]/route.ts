@@ -5,8 +5,11 @@ import { signInEmailRefusal } from "@/lib/auth/sign-in-limits";
 import { env } from "@/lib/env";
 import { clientAddress } from "@/lib/http/client-address";
 import { tooManyRequests } from "@/lib/rate-limit/response";
+import { route } from "@/lib/route";
 
-export const { GET } = handlers;
+// Auth.js answers its own protocol (redirects, its session JSON); the wrapper adds the one error
+// body and the 503 for an outage around it.
+export const GET = route({ auth: "public" }, ({ request }) => handlers.GET(request as NextRequest));
 
 const emailBody = z.object({ email: z.string().trim().min(1) });
 
@@ -24,7 +27,7 @@ async function requestedEmail(request: Request): Promise<string | null> {
 }
 
 // Sign-in emails asked for over HTTP (not through the sign-in form's action) meet the same limits.
-export async function POST(request: NextRequest): Promise<Response> {
+export const POST = route({ auth: "public" }, async ({ request }) => {
   if (new URL(request.url).pathname.endsWith("/signin/email")) {
     const email = await requestedEmail(request);
     if (email) {
@@ -35,5 +38,5 @@ export async function POST(request: NextRequest): Promise<Response> {
       if (refusal) return tooManyRequests(refusal.result, refusal.message);
     }
   }
-  return handlers.POST(request);
-}
+  return handlers.POST(request as NextRequest);
+});

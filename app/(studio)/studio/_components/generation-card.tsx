@@ -1,10 +1,13 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { CopyButton } from "@/components/studio/copy-button";
-import { DemoBadge } from "@/components/studio/demo-badge";
+import { DemoBadge } from "@/components/generation/demo-badge";
+import { StatusBadge } from "@/components/generation/status-badge";
 import { buttonClass } from "@/components/ui/button";
-import { type GenerationSettings, type GenerationView, type ImageView, isPending } from "@/lib/generations/view";
+import type { GenerationSettings } from "@/lib/generations/settings";
+import { isPending } from "@/lib/generations/status";
+import type { GenerationView, ImageView } from "@/lib/generations/view";
+import { CopyButton } from "./copy-button";
 
 /** Time since `since` (server time); `clockOffsetMs` turns this browser's clock into the server's. */
 function Elapsed({ since, until, clockOffsetMs }: { since: string; until: string | null; clockOffsetMs: number }) {
@@ -28,13 +31,6 @@ function Elapsed({ since, until, clockOffsetMs }: { since: string; until: string
   );
 }
 
-const STATUS_LABEL: Record<GenerationView["status"], string> = {
-  QUEUED: "Queued",
-  RUNNING: "Generating",
-  COMPLETED: "Done",
-  FAILED: "Failed",
-};
-
 export function GenerationCard({
   generation: g,
   clockOffsetMs,
@@ -44,7 +40,7 @@ export function GenerationCard({
   clockOffsetMs: number;
   onReuse: (settings: GenerationSettings) => void;
 }) {
-  const pending = isPending(g);
+  const pending = isPending(g.status);
   const [open, setOpen] = useState<ImageView | null>(null);
   const size = `${g.settings.width}×${g.settings.height}`;
   return (
@@ -55,17 +51,7 @@ export function GenerationCard({
       className="flex flex-col gap-3 rounded-2xl border border-stone-200 bg-white p-3 shadow-sm dark:border-stone-800 dark:bg-stone-900"
     >
       <header className="flex flex-wrap items-center gap-2 text-xs text-stone-600 dark:text-stone-400">
-        <span
-          className={`rounded-full px-2 py-0.5 font-semibold ${
-            g.status === "FAILED"
-              ? "bg-red-100 text-red-800 dark:bg-red-950 dark:text-red-200"
-              : pending
-                ? "bg-violet-100 text-violet-800 dark:bg-violet-950 dark:text-violet-200"
-                : "bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200"
-          }`}
-        >
-          {STATUS_LABEL[g.status]}
-        </span>
+        <StatusBadge status={g.status} refundedCredits={g.refundedCredits} />
         {g.source === "DEMO" ? <DemoBadge /> : null}
         <Elapsed since={g.createdAt} until={pending ? null : g.completedAt} clockOffsetMs={clockOffsetMs} />
         <span aria-hidden="true">·</span>
@@ -97,7 +83,7 @@ export function GenerationCard({
                 onClick={() => setOpen(image)}
                 className="block w-full overflow-hidden rounded-lg bg-stone-200 bg-cover bg-center dark:bg-stone-800"
                 style={{
-                  backgroundImage: `url(${image.placeholder})`,
+                  backgroundImage: image.placeholder ? `url(${image.placeholder})` : undefined,
                   aspectRatio: `${image.width} / ${image.height}`,
                 }}
                 aria-label={`Open image ${image.index + 1} full size`}
@@ -215,7 +201,10 @@ function ImageDialog({
             width={image.width}
             height={image.height}
             className="max-h-[85dvh] w-auto object-contain"
-            style={{ backgroundImage: `url(${image.placeholder})`, backgroundSize: "cover" }}
+            style={{
+              backgroundImage: image.placeholder ? `url(${image.placeholder})` : undefined,
+              backgroundSize: "cover",
+            }}
           />
         </div>
       ) : null}

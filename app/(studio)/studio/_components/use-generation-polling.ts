@@ -2,7 +2,8 @@
 
 import { type Dispatch, type SetStateAction, useEffect, useRef } from "react";
 import { z } from "zod";
-import { type GenerationView, isPending } from "@/lib/generations/view";
+import { isPending } from "@/lib/generations/status";
+import { type GenerationView, generationViewSchema } from "@/lib/generations/view";
 
 // Polling, not server-sent events: the page asks only while a card is pending, each answer is one
 // indexed query, it needs no open connection per tab (nor a way to fan database changes out to
@@ -10,39 +11,8 @@ import { type GenerationView, isPending } from "@/lib/generations/view";
 // generation on screen within a second of settling.
 export const POLL_INTERVAL_MS = 500;
 
-const imageSchema = z.object({
-  id: z.string(),
-  index: z.number(),
-  width: z.number(),
-  height: z.number(),
-  placeholder: z.string(),
-  url: z.string(),
-  thumbUrl: z.string(),
-  downloadUrl: z.string(),
-});
-const generationSchema = z.object({
-  id: z.string(),
-  status: z.enum(["QUEUED", "RUNNING", "COMPLETED", "FAILED"]),
-  source: z.enum(["DEMO", "API"]),
-  createdAt: z.string(),
-  completedAt: z.string().nullable(),
-  costCredits: z.number(),
-  chargedCredits: z.number(),
-  refundedCredits: z.number(),
-  seedUsed: z.string().nullable(),
-  errorMessage: z.string().nullable(),
-  settings: z.object({
-    prompt: z.string(),
-    sizePreset: z.string().nullable(),
-    width: z.number(),
-    height: z.number(),
-    numImages: z.number(),
-    seed: z.number().nullable(),
-    enableSafetyChecker: z.boolean(),
-  }),
-  images: z.array(imageSchema),
-});
-const statusSchema = z.object({ generations: z.array(generationSchema), balance: z.number() });
+// The status route's answer, parsed with the server's own view schema.
+const statusSchema = z.object({ generations: z.array(generationViewSchema), balance: z.number() });
 
 export function useGenerationPolling({
   generations,
@@ -56,7 +26,7 @@ export function useGenerationPolling({
   onSettled: (settled: GenerationView[]) => void;
 }) {
   const pendingIds = generations
-    .filter(isPending)
+    .filter((g) => isPending(g.status))
     .map((g) => g.id)
     .join(",");
   const onSettledRef = useRef(onSettled);
@@ -75,7 +45,7 @@ export function useGenerationPolling({
           const parsed = statusSchema.safeParse(await response.json());
           if (parsed.success && !stopped) {
             const updates = new Map(parsed.data.generations.map((g) => [g.id, g]));
-            const settled = parsed.data.generations.filter((g) => !isPending(g));
+            const settled = parsed.data.generations.filter((g) => !isPending(g.status));
             setGenerations((current) => current.map((g) => updates.get(g.id) ?? g));
             setBalance(parsed.data.balance);
             if (settled.length > 0) onSettledRef.current(settled);

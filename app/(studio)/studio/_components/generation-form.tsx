@@ -1,22 +1,25 @@
 "use client";
 
 import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState, useTransition } from "react";
-import { generateAction } from "@/app/(studio)/studio/actions";
-import { CopyButton } from "@/components/studio/copy-button";
-import { DemoBadge } from "@/components/studio/demo-badge";
-import { SizePicker, type SizeValue } from "@/components/studio/size-picker";
-import type { StudioModel } from "@/components/studio/studio";
+import { DemoBadge } from "@/components/generation/demo-badge";
 import { buttonClass } from "@/components/ui/button";
-import type { GenerationSettings, GenerationView } from "@/lib/generations/view";
 import {
   CUSTOM_SIZE_MAX,
   CUSTOM_SIZE_MIN,
+  DEFAULT_SETTINGS,
+  type GenerationSettings,
   NUM_IMAGES_MAX,
-  PROMPT_MAX_CHARS,
+  normalizePrompt,
+  PROMPT_MAX_LENGTH,
   promptLength,
   SEED_MAX,
-} from "@/lib/upstream/params";
-import { SIZE_PRESETS, type SizePreset } from "@/lib/upstream/types";
+  type SettingsInput,
+} from "@/lib/generations/settings";
+import type { GenerationView } from "@/lib/generations/view";
+import type { ModelChoice } from "@/lib/models";
+import { generateAction } from "../actions";
+import { CopyButton } from "./copy-button";
+import { SizePicker, type SizeValue } from "./size-picker";
 
 /** Settings to load into the form ("reuse settings"); a new version reloads the same settings again. */
 export type FormPreset = { settings: GenerationSettings; version: number };
@@ -30,20 +33,10 @@ type FormState = {
   safety: boolean;
 };
 
-const DEFAULTS: FormState = {
-  prompt: "",
-  size: { preset: "square_hd", width: "2048", height: "2048" },
-  numImages: 1,
-  seedMode: "random",
-  seed: "",
-  safety: true,
-};
-
 function fromSettings(s: GenerationSettings): FormState {
-  const preset = s.sizePreset && s.sizePreset in SIZE_PRESETS ? (s.sizePreset as SizePreset) : "custom";
   return {
     prompt: s.prompt,
-    size: { preset, width: String(s.width), height: String(s.height) },
+    size: { preset: s.sizePreset ?? "custom", width: String(s.width), height: String(s.height) },
     numImages: s.numImages,
     seedMode: s.seed === null ? "random" : "fixed",
     seed: s.seed === null ? "" : String(s.seed),
@@ -61,19 +54,25 @@ const isMac = () => typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(n
 export function GenerationForm({
   model,
   demo,
+  safetyChoice,
   balance,
   spendingLocked,
   preset,
   onSubmitted,
+  onRefused,
 }: {
-  model: StudioModel;
+  model: ModelChoice;
   demo: boolean;
+  /** Offer the safety checker's switch (SAFETY_CHECKER=user-choice); else the server keeps it on. */
+  safetyChoice: boolean;
   balance: number;
   spendingLocked: boolean;
   preset: FormPreset | null;
   onSubmitted: (generation: GenerationView, balance: number) => void;
+  /** Refused for lack of credits, with the balance the server found. */
+  onRefused: (balance: number) => void;
 }) {
-  const [state, setState] = useState<FormState>(preset ? fromSettings(preset.settings) : DEFAULTS);
+  const [state, setState] = useState<FormState>(fromSettings(preset ? preset.settings : DEFAULT_SETTINGS));
   const [error, setError] = useState<{ message: string; fields: Record<string, string> } | null>(null);
   const [pending, startTransition] = useTransition();
   const [shortcut, setShortcut] = useState("Ctrl+Enter");
@@ -95,10 +94,11 @@ export function GenerationForm({
     setState((s) => ({ ...s, ...patch }));
   };
 
-  const length = promptLength(state.prompt.normalize("NFC"));
+  // The same count, of the same normalised text, as the server's check.
+  const length = promptLength(normalizePrompt(state.prompt));
   const cost = state.numImages * model.creditsPerImage;
   const affordable = balance >= cost;
-  const tooLong = length > PROMPT_MAX_CHARS;
+  const tooLong = length > PROMPT_MAX_LENGTH;
 
   function submit(event?: FormEvent) {
     event?.preventDefault();
@@ -106,20 +106,18 @@ export function GenerationForm({
     submissionKey.current ??= crypto.randomUUID();
     const idempotencyKey = submissionKey.current;
     const custom = state.size.preset === "custom";
-    const payload = {
-      idempotencyKey,
+    const settings: SettingsInput = {
       model: model.id,
       prompt: state.prompt,
-      image_size: state.size.preset,
+      sizePreset: state.size.preset,
       ...(custom ? { width: state.size.width, height: state.size.height } : {}),
-      num_images: state.numImages,
-      seed: state.seedMode === "fixed" ? state.seed : "",
-      enable_safety_checker: state.safety,
-      sync_mode: false,
+      numImages: state.numImages,
+      seed: state.seedMode === "fixed" ? state.seed : null,
+      ...(safetyChoice ? { enableSafetyChecker: state.safety } : {}),
     };
     startTransition(async () => {
       try {
-        const result = await generateAction(payload);
+        const result = await generateAction({ idempotencyKey, ...settings });
         if (result.ok) {
           submissionKey.current = null;
           setError(null);
@@ -128,6 +126,7 @@ export function GenerationForm({
           // A refusal is final for these settings: the next press is a new submission.
           submissionKey.current = null;
           setError({ message: result.error.message, fields: result.error.fields ?? {} });
+          if (result.error.balance !== undefined) onRefused(result.error.balance);
         }
       } catch {
         // The answer was lost (network): the same key is sent again on the next press.
@@ -147,7 +146,7 @@ export function GenerationForm({
   }
 
   const fieldError = (name: string) => error?.fields[name];
-  const sizeError = fieldError("image_size") ?? fieldError("image_size.width") ?? fieldError("image_size.height");
+  const sizeError = fieldError("sizePreset") ?? fieldError("width") ?? fieldError("height");
 
   return (
     <form
@@ -176,7 +175,7 @@ export function GenerationForm({
             id={ids.count}
             className={`text-xs tabular-nums ${tooLong ? "font-semibold text-red-600 dark:text-red-400" : "text-stone-500 dark:text-stone-400"}`}
           >
-            {length} / {PROMPT_MAX_CHARS}
+            {length} / {PROMPT_MAX_LENGTH}
           </span>
         </div>
         <textarea
@@ -212,7 +211,7 @@ export function GenerationForm({
             >
               <input
                 type="radio"
-                name="num_images"
+                name="numImages"
                 value={n}
                 checked={state.numImages === n}
                 onChange={() => update({ numImages: n })}
@@ -279,23 +278,29 @@ export function GenerationForm({
         {fieldError("seed") ? <p className="text-sm text-red-600 dark:text-red-400">{fieldError("seed")}</p> : null}
       </fieldset>
 
-      <label className="flex items-center gap-2 text-sm">
-        <input
-          type="checkbox"
-          name="enable_safety_checker"
-          checked={state.safety}
-          onChange={(e) => update({ safety: e.target.checked })}
-          className="h-4 w-4 accent-violet-600"
-        />
-        Safety checker
-      </label>
+      {safetyChoice ? (
+        <label className="flex items-center gap-2 text-sm">
+          <input
+            type="checkbox"
+            name="enableSafetyChecker"
+            checked={state.safety}
+            onChange={(e) => update({ safety: e.target.checked })}
+            className="h-4 w-4 accent-violet-600"
+          />
+          Safety checker
+        </label>
+      ) : null}
 
       <div className="flex flex-col gap-2 border-t border-stone-200 pt-4 dark:border-stone-800">
         <p id={ids.cost} className="text-sm text-stone-700 dark:text-stone-300">
           Cost: <strong className="tabular-nums">{cost} credits</strong>
           <span className="text-stone-500 dark:text-stone-400">
             {" "}
-            ({model.creditsPerImage} per image) · Balance: <span className="tabular-nums">{balance}</span> credits
+            ({model.creditsPerImage} per image) · Balance:{" "}
+            <span className="tabular-nums" data-testid="form-balance">
+              {balance}
+            </span>{" "}
+            credits
           </span>
         </p>
         {spendingLocked ? (

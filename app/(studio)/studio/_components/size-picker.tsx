@@ -1,7 +1,7 @@
 "use client";
 
 import { useId } from "react";
-import { SIZE_PRESETS, type SizePreset } from "@/lib/upstream/types";
+import { SIZE_PRESETS, type SizePreset } from "@/lib/generations/settings";
 
 export type SizeValue = { preset: SizePreset | "custom"; width: string; height: string };
 
@@ -56,7 +56,7 @@ export function SizePicker({
             <label key={key} className={optionClass} title={`${p.label}, ${p.width}×${p.height}`}>
               <input
                 type="radio"
-                name="image_size"
+                name="sizePreset"
                 value={key}
                 checked={value.preset === key}
                 onChange={() => choose(key)}
@@ -73,7 +73,7 @@ export function SizePicker({
         <label className={optionClass}>
           <input
             type="radio"
-            name="image_size"
+            name="sizePreset"
             value="custom"
             checked={custom}
             onChange={() => choose("custom")}

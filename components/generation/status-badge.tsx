@@ -1,4 +1,4 @@
-import type { GenerationStatus } from "@/lib/generated/prisma/enums";
+import { type GenerationStatus, statusLabel } from "@/lib/generations/status";
 
 const STYLES: Record<GenerationStatus, string> = {
   QUEUED: "bg-stone-200 text-stone-800 dark:bg-stone-700 dark:text-stone-100",
@@ -7,19 +7,7 @@ const STYLES: Record<GenerationStatus, string> = {
   FAILED: "bg-red-100 text-red-900 dark:bg-red-900 dark:text-red-100",
 };
 
-export function statusLabel(status: GenerationStatus, refundedCredits: number): string {
-  switch (status) {
-    case "QUEUED":
-      return "Queued";
-    case "RUNNING":
-      return "Running";
-    case "COMPLETED":
-      return refundedCredits > 0 ? "Completed, part refunded" : "Completed";
-    case "FAILED":
-      return refundedCredits > 0 ? "Failed, refunded" : "Failed";
-  }
-}
-
+/** A generation's status in the studio's one vocabulary (lib/generations/status.ts), wherever it is shown. */
 export function StatusBadge({ status, refundedCredits }: { status: GenerationStatus; refundedCredits: number }) {
   return (
     <span

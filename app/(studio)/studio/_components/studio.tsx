@@ -2,12 +2,12 @@
 
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { GenerationCard } from "@/components/studio/generation-card";
-import { type FormPreset, GenerationForm } from "@/components/studio/generation-form";
-import { useGenerationPolling } from "@/components/studio/use-generation-polling";
-import type { GenerationSettings, GenerationView } from "@/lib/generations/view";
-
-export type StudioModel = { id: string; label: string; creditsPerImage: number };
+import type { GenerationSettings } from "@/lib/generations/settings";
+import type { GenerationView } from "@/lib/generations/view";
+import type { ModelChoice } from "@/lib/models";
+import { GenerationCard } from "./generation-card";
+import { type FormPreset, GenerationForm } from "./generation-form";
+import { useGenerationPolling } from "./use-generation-polling";
 
 /**
  * The studio: the form, and the user's generations as cards. A submitted generation is shown at
@@ -16,15 +16,18 @@ export type StudioModel = { id: string; label: string; creditsPerImage: number }
 export function Studio({
   model,
   demo,
+  safetyChoice,
   balance: initialBalance,
   spendingLocked,
   initialGenerations,
   initialSettings,
   serverNow,
 }: {
-  model: StudioModel;
+  model: ModelChoice;
   /** No AI/ML API key: new generations come from the local demo source. */
   demo: boolean;
+  /** SAFETY_CHECKER=user-choice: the form offers the safety checker's switch. */
+  safetyChoice: boolean;
   balance: number;
   spendingLocked: boolean;
   initialGenerations: GenerationView[];
@@ -76,6 +79,16 @@ export function Studio({
     [router],
   );
 
+  // Refused for lack of credits (another tab spent them): show the balance the server just read,
+  // here and in the header.
+  const onRefused = useCallback(
+    (freshBalance: number) => {
+      setBalance(freshBalance);
+      router.refresh();
+    },
+    [router],
+  );
+
   const reuse = useCallback((settings: GenerationSettings) => {
     setPreset((current) => ({ settings, version: (current?.version ?? 0) + 1 }));
     formRef.current?.scrollIntoView({ behavior: "smooth", block: "start" });
@@ -88,10 +101,12 @@ export function Studio({
         <GenerationForm
           model={model}
           demo={demo}
+          safetyChoice={safetyChoice}
           balance={balance}
           spendingLocked={spendingLocked}
           preset={preset}
           onSubmitted={onSubmitted}
+          onRefused={onRefused}
         />
       </div>
       <section aria-labelledby="results-title" className="flex min-w-0 flex-col gap-4">

@@ -1,0 +1,67 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { GET as balance } from "../../app/v1/balance/route";
+import { GET as file } from "../../app/v1/files/[imageId]/route";
+import { GET as generation } from "../../app/v1/generations/[id]/route";
+import { GET as listGenerations } from "../../app/v1/generations/route";
+import { POST as imagesGenerations } from "../../app/v1/images/generations/route";
+
+// The /v1 route handlers behind a real HTTP server, routed as Next routes them, so that tests can
+// point the official `openai` client (or plain fetch) at them. The handlers are the shipped code;
+// only Next's router is replaced by the table below.
+
+type Handler = (request: Request, params: Record<string, string>) => Promise<Response>;
+
+const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
+  { method: "POST", pattern: /^\/v1\/images\/generations$/, handler: (r) => imagesGenerations(r, noParams()) },
+  { method: "GET", pattern: /^\/v1\/generations$/, handler: (r) => listGenerations(r, noParams()) },
+  {
+    method: "GET",
+    pattern: /^\/v1\/generations\/(?<id>[^/]+)$/,
+    handler: (r, p) => generation(r, { params: Promise.resolve({ id: p.id ?? "" }) }),
+  },
+  { method: "GET", pattern: /^\/v1\/balance$/, handler: (r) => balance(r, noParams()) },
+  {
+    method: "GET",
+    pattern: /^\/v1\/files\/(?<imageId>[^/]+)$/,
+    handler: (r, p) => file(r, { params: Promise.resolve({ imageId: p.imageId ?? "" }) }),
+  },
+];
+
+function noParams(): { params: Promise<Record<string, never>> } {
+  return { params: Promise.resolve({}) };
+}
+
+export async function startV1Server(): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", `http://${req.headers.host}`);
+    const route = routes.find((r) => r.method === req.method && r.pattern.test(url.pathname));
+    if (!route) {
+      res.writeHead(404).end();
+      return;
+    }
+    const match = route.pattern.exec(url.pathname);
+    const params = Object.fromEntries(Object.entries(match?.groups ?? {}).map(([k, v]) => [k, decodeURIComponent(v)]));
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (typeof value === "string") headers.set(name, value);
+      else if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    }
+    const hasBody = req.method !== "GET" && req.method !== "HEAD";
+    const request = new Request(url, {
+      method: req.method,
+      headers,
+      ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: "half" } : {}),
+    });
+    const response = await route.handler(request, params);
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
