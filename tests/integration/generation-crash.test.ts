@@ -122,7 +122,7 @@ describe("a worker killed mid-way", () => {
     // The image links answer slowly, so the first worker is still downloading when it is killed.
     const submitted = await submitGeneration({
       userId: user.id,
-      input: { prompt: "[[slow-files:2500]] a map of an island", image_size: "square", num_images: 2 },
+      input: { prompt: "[[slow-files:2500]] a map of an island", sizePreset: "square", numImages: 2 },
       idempotencyKey: newKey(),
     });
     if (!submitted.ok) throw new Error(submitted.message);

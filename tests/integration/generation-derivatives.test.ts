@@ -26,7 +26,7 @@ async function completedWithoutThumbnails() {
   const user = await createUser(db, { credits: 40 });
   const submitted = await submitGeneration({
     userId: user.id,
-    input: { prompt: "a glasshouse in the rain", image_size: "square", num_images: 2, seed: 3 },
+    input: { prompt: "a glasshouse in the rain", sizePreset: "square", numImages: 2, seed: 3 },
     idempotencyKey: newKey(),
   });
   if (!submitted.ok) throw new Error(submitted.message);

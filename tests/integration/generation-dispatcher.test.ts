@@ -35,7 +35,7 @@ describe("generations in flight", () => {
       Array.from({ length: IN_FLIGHT }, async (_, i) => {
         const submitted = await submitGeneration({
           userId: user.id,
-          input: { prompt: `[[slow:20000]] tide pool ${i}`, image_size: "square", num_images: 1 },
+          input: { prompt: `[[slow:20000]] tide pool ${i}`, sizePreset: "square", numImages: 1 },
           idempotencyKey: newKey(),
         });
         if (!submitted.ok) throw new Error(submitted.message);

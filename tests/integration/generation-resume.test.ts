@@ -49,7 +49,7 @@ async function submitted(prompt: string, extra: Record<string, unknown> = {}) {
   const user = await createUser(db, { credits: 100 });
   const result = await submitGeneration({
     userId: user.id,
-    input: { prompt, image_size: "square", num_images: 2, ...extra },
+    input: { prompt, sizePreset: "square", numImages: 2, ...extra },
     idempotencyKey: newKey(),
   });
   if (!result.ok) throw new Error(result.message);
@@ -115,7 +115,7 @@ describe("a provider answer is paid for once", () => {
   });
 
   it("keeps b64 images in the database while storage fails, and a later attempt stores them without a new call", async () => {
-    const { user, id } = await submitted("a kite over dunes", { sync_mode: "true" });
+    const { user, id } = await submitted("a kite over dunes", { syncMode: "true" });
     // The first attempt: storage refuses the staging write, then hangs on the write that keeps
     // the image, as a worker that stops responding would.
     let hung = 0;

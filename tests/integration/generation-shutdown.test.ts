@@ -88,7 +88,7 @@ function logged(worker: Worker, msg: string, generationId?: string) {
 async function submit(userId: string, prompt: string) {
   const submitted = await submitGeneration({
     userId,
-    input: { prompt, image_size: "square", num_images: 2 },
+    input: { prompt, sizePreset: "square", numImages: 2 },
     idempotencyKey: newKey(),
   });
   if (!submitted.ok) throw new Error(submitted.message);

@@ -44,7 +44,7 @@ describe("the log of a generation", () => {
       const submitted = await withLogContext({ requestId: `req-log-${index}`, userId: user.id }, () =>
         submitGeneration({
           userId: user.id,
-          input: { prompt, image_size: "square", num_images: 1 },
+          input: { prompt, sizePreset: "square", numImages: 1 },
           idempotencyKey: newKey(),
         }),
       );
