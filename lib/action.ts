@@ -67,7 +67,8 @@ export function userAction<S extends z.ZodType, T>(
       return fail("invalid_input", first ? first.message : "Check the form and try again.", fields);
     }
     // Every line this action logs (and the jobs it queues) carries its request id and user id.
-    const requestId = requestIdFrom(await headers());
+    // Outside a request (a script or test calling the action), there are no headers: a fresh id.
+    const requestId = requestIdFrom(await requestHeaders());
     return withLogContext({ requestId, userId: user.id }, async () => {
       try {
         return await body(parsed.data, user);
@@ -78,4 +79,12 @@ export function userAction<S extends z.ZodType, T>(
       }
     });
   };
+}
+
+async function requestHeaders(): Promise<Headers> {
+  try {
+    return await headers();
+  } catch {
+    return new Headers();
+  }
 }
