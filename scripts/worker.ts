@@ -1,4 +1,4 @@
-// `npm run worker`: a process that only works generation jobs and sweeps, for scaling out beside
+// `npm run worker`: a process that only works the background jobs (generations, derivatives, webhooks, sweeps), for scaling out beside
 // the web servers (which run the same workers unless RUN_WORKERS=0). Needs DATABASE_URL.
 // On SIGTERM it stops taking jobs, lets running ones finish within SHUTDOWN_GRACE_SECONDS and
 // hands the rest back to the queue (lib/shutdown.ts).
