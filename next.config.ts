@@ -9,10 +9,13 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // A self-contained server (.next/standalone/server.js + its traced node_modules) for the Docker
+  // image and CI's production check; `npm start` keeps using `next start` on the same build.
+  output: "standalone",
   // The build checks only what it ships; `npm test` type-checks tests and scripts too.
   typescript: { tsconfigPath: "tsconfig.build.json" },
-  // Kept out of the server bundle: packages with native code loaded at run time.
-  serverExternalPackages: ["sharp", "pg", "pg-boss"],
+  // Kept out of the server bundle: packages with native code or dynamic requires loaded at run time.
+  serverExternalPackages: ["sharp", "pg", "pg-boss", "pino", "prom-client"],
   experimental: { serverActions: { bodySizeLimit: "1mb" } },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];

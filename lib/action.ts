@@ -1,7 +1,9 @@
 import "server-only";
+import { headers } from "next/headers";
 import type { z } from "zod";
 import { currentUser, type SessionUser } from "@/lib/auth";
 import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from "@/lib/db-unavailable";
+import { log, requestIdFrom, withLogContext } from "@/lib/log";
 
 export type ActionError = {
   code: string;
@@ -64,12 +66,25 @@ export function userAction<S extends z.ZodType, T>(
       const first = parsed.error.issues[0];
       return fail("invalid_input", first ? first.message : "Check the form and try again.", fields);
     }
-    try {
-      return await body(parsed.data, user);
-    } catch (error) {
-      if (isDatabaseUnavailable(error)) return fail("unavailable", UNAVAILABLE_MESSAGE);
-      console.error("action failed", error);
-      return fail("internal", "Something went wrong on our side. Nothing was charged; please try again.");
-    }
+    // Every line this action logs (and the jobs it queues) carries its request id and user id.
+    // Outside a request (a script or test calling the action), there are no headers: a fresh id.
+    const requestId = requestIdFrom(await requestHeaders());
+    return withLogContext({ requestId, userId: user.id }, async () => {
+      try {
+        return await body(parsed.data, user);
+      } catch (error) {
+        if (isDatabaseUnavailable(error)) return fail("unavailable", UNAVAILABLE_MESSAGE);
+        log.error("action failed", { err: error });
+        return fail("internal", "Something went wrong on our side. Nothing was charged; please try again.");
+      }
+    });
   };
+}
+
+async function requestHeaders(): Promise<Headers> {
+  try {
+    return await headers();
+  } catch {
+    return new Headers();
+  }
 }

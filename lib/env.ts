@@ -141,6 +141,17 @@ const schema = z
     ),
     RATE_LIMIT_API_PER_KEY: rateLimit("120/1m"),
     RUN_WORKERS: z.preprocess((v) => (v === undefined ? true : v !== "0" && v !== "false"), z.boolean()),
+    // Operations (docs/deploy.md): log level, the bearer token /api/metrics requires (unset: no
+    // metrics endpoint), and how long a stopping process lets running generations finish.
+    LOG_LEVEL: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : typeof v === "string" ? v.toLowerCase() : v),
+      z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    ),
+    METRICS_TOKEN: z.preprocess(
+      (v) => (typeof v === "string" && v.trim() === "" ? undefined : v),
+      z.string().min(16, "must be at least 16 characters (try `openssl rand -hex 24`)").optional(),
+    ),
+    SHUTDOWN_GRACE_SECONDS: intWithDefault(25, 0, 3600),
   })
   .superRefine((env, ctx) => {
     const pairs: [keyof typeof env, keyof typeof env][] = [

@@ -1,6 +1,7 @@
 import PgBoss from "pg-boss";
 import type { Tx } from "@/lib/credits/ledger";
 import { env } from "@/lib/env";
+import { log, logContext } from "@/lib/log";
 
 // Durable jobs on the application's own PostgreSQL (pg-boss 10, in a schema of its own). No
 // `server-only` here: `npm run worker` loads this module under tsx.
@@ -16,7 +17,17 @@ export const QUEUES = {
   webhook: "webhook-delivery",
 } as const;
 
-export type GenerateJob = { generationId: string };
+/** requestId, userId: the submitting request's, so the worker's log lines can be joined to it. */
+export type GenerateJob = { generationId: string; requestId?: string; userId?: string };
+
+function generateJob(generationId: string): GenerateJob {
+  const context = logContext();
+  return {
+    generationId,
+    ...(context?.requestId ? { requestId: context.requestId } : {}),
+    ...(context?.userId ? { userId: context.userId } : {}),
+  };
+}
 export type DerivativesJob = { generationId: string };
 
 export type JobsConfig = {
@@ -73,7 +84,7 @@ function createBoss(config: JobsConfig): PgBoss {
     archiveCompletedAfterSeconds: 3600,
     deleteAfterDays: 7,
   });
-  boss.on("error", (error) => console.error("[jobs] pg-boss error", error));
+  boss.on("error", (error) => log.error("jobs: pg-boss error", { err: error }));
   return boss;
 }
 
@@ -132,13 +143,7 @@ export async function derivativesEnqueuer(): Promise<Enqueue> {
 }
 
 function enqueueWith(boss: PgBoss, tx: Tx, generationId: string): Promise<string> {
-  return sendIn(
-    boss,
-    tx,
-    QUEUES.generate,
-    { generationId } satisfies GenerateJob,
-    generateRetryOptions(runtime().config),
-  );
+  return sendIn(boss, tx, QUEUES.generate, generateJob(generationId), generateRetryOptions(runtime().config));
 }
 
 async function sendIn(
@@ -186,10 +191,16 @@ export async function resendWebhookDelivery(deliveryId: string): Promise<void> {
  */
 export async function enqueueGenerationAt(generationId: string, startAfter: Date): Promise<void> {
   const boss = await jobs();
-  await boss.send(QUEUES.generate, { generationId } satisfies GenerateJob, {
+  await boss.send(QUEUES.generate, generateJob(generationId), {
     ...generateRetryOptions(runtime().config),
     startAfter,
   });
+}
+
+/** The queue if this process started it, else undefined (stopping must not start it). */
+export function runningJobs(): PgBoss | undefined {
+  const rt = globalForJobs.atelierJobs;
+  return rt?.started ? rt.boss : undefined;
 }
 
 /** Registers a consumer (lib/generations/dispatcher.ts) to be woken with the workers and stopped with the queue. */

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { SessionUser } from "@/lib/auth";
 import { isDatabaseUnavailable } from "@/lib/db-unavailable";
 import { notFoundResponse, routeError, unavailableResponse } from "@/lib/http/route-errors";
+import { log } from "@/lib/log";
 
 export { notFoundResponse, routeError, unavailableResponse };
 
@@ -75,10 +76,10 @@ export function route<
       return await handler({ request, params, query, user } as RouteInput<P, Q, A>);
     } catch (error) {
       if (isDatabaseUnavailable(error)) {
-        console.warn("route: database unavailable", new URL(request.url).pathname);
+        log.warn("route: database unavailable", { path: new URL(request.url).pathname });
         return unavailableResponse();
       }
-      console.error("route failed", new URL(request.url).pathname, error);
+      log.error("route failed", { path: new URL(request.url).pathname, err: error });
       return routeError(500, "internal", "Something went wrong on our side. Please try again.");
     }
   };

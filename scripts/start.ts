@@ -11,6 +11,7 @@ import { outboxExposure } from "../lib/dev-outbox";
 import { startEmbeddedPostgres } from "../lib/embedded-postgres";
 import { type Env, EnvError, parseEnv } from "../lib/env";
 import { isLoopbackHost } from "../lib/http/client-address";
+import { configureLogOutput, log } from "../lib/log";
 import { migrate } from "../lib/migrate";
 
 const dev = process.argv.includes("--dev");
@@ -20,8 +21,13 @@ Object.assign(process.env, { NODE_ENV: dev ? "development" : "production" });
 const dataDir = path.resolve(process.env.DATA_DIR ?? ".data");
 process.env.DATA_DIR = dataDir;
 
+// Logs are JSON lines (lib/log.ts). `npm run dev` shows them readably: its own and the server's
+// go through pino-pretty (a devDependency: never loaded by `npm start` or in production).
+const pretty = dev ? (await import("pino-pretty")).default({ colorize: true, ignore: "pid,hostname" }) : undefined;
+if (pretty) configureLogOutput(pretty);
+
 function die(message: string): never {
-  console.error(`\n✖ ${message}\n`);
+  log.fatal(message);
   process.exit(1);
 }
 
@@ -94,7 +100,7 @@ async function main() {
     if (!existsSync(file)) {
       mkdirSync(dataDir, { recursive: true });
       writeFileSync(file, randomBytes(33).toString("base64"), { mode: 0o600 });
-      console.log(`• Generated a local AUTH_SECRET in ${file}`);
+      log.info("generated a local AUTH_SECRET", { file });
     }
     process.env.AUTH_SECRET = readFileSync(file, "utf8").trim();
   }
@@ -114,7 +120,7 @@ async function main() {
     const postgresDir = path.join(dataDir, "postgres");
     const refusal = pgliteRefusal(dataDir);
     if (refusal) die(refusal);
-    console.log(`• No DATABASE_URL: starting the embedded PostgreSQL (data in ${postgresDir})`);
+    log.info("no DATABASE_URL: starting the embedded PostgreSQL", { dataDir: postgresDir });
     const server = await startEmbeddedPostgres({ dataDir: postgresDir }).catch((error: Error) =>
       die(`The embedded PostgreSQL did not start: ${error.message}. Set DATABASE_URL to use another PostgreSQL.`),
     );
@@ -138,12 +144,12 @@ async function main() {
 
   const databaseUrl = process.env.DATABASE_URL ?? die("DATABASE_URL is missing");
   const applied = await migrate(databaseUrl).catch((error: Error) => die(`Migrations failed: ${error.message}`));
-  console.log(applied.length ? `• Applied migrations: ${applied.join(", ")}` : "• Database schema is up to date");
+  log.info(applied.length ? "applied migrations" : "database schema is up to date", { applied });
 
   const nextBin = path.join("node_modules", "next", "dist", "bin", "next");
   const host = config.HOST;
   if (!dev && (await needsBuild())) {
-    console.log("• Building the studio (production build)…");
+    log.info("building the studio (production build)");
     const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env: process.env });
     if (build.status !== 0) {
       await stopDatabase?.();
@@ -156,10 +162,14 @@ async function main() {
   const child: ChildProcess = spawn(
     process.execPath,
     ["--import", "tsx", path.join("scripts", "serve.ts"), ...(dev ? ["--dev"] : [])],
-    { stdio: "inherit", env: { ...process.env, HOST: host, PORT: String(port) } },
+    {
+      stdio: ["inherit", pretty ? "pipe" : "inherit", "inherit"],
+      env: { ...process.env, HOST: host, PORT: String(port) },
+    },
   );
+  if (pretty) child.stdout?.pipe(pretty, { end: false });
   const shown = isLoopbackHost(host) ? "localhost" : host.includes(":") ? `[${host}]` : host;
-  console.log(`\n  Atelier is starting on http://${shown}:${port}\n`);
+  log.info(`Atelier is starting on http://${shown}:${port}`, { port });
 
   let stopping = false;
   const stop = async (code: number) => {

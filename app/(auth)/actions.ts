@@ -9,6 +9,7 @@ import { oauthChoices } from "@/lib/auth/providers";
 import { signInEmailRefusal } from "@/lib/auth/sign-in-limits";
 import { env } from "@/lib/env";
 import { clientAddress } from "@/lib/http/client-address";
+import { log } from "@/lib/log";
 
 // Only paths on this site: an absolute URL here would make sign-in an open redirect.
 const callbackUrl = z
@@ -40,7 +41,8 @@ export async function requestMagicLink(_prev: ActionResult | null, formData: For
     await signIn("email", { email: parsed.data.email, redirectTo: parsed.data.callbackUrl });
   } catch (error) {
     if (error instanceof AuthError) {
-      console.error("magic link failed", error);
+      // The error's message can quote the address: log its kind only.
+      log.error("magic link failed", { errorType: error.type, cause: error.cause?.err?.name ?? null });
       return fail("send_failed", "We could not send the sign-in link just now. Please try again in a minute.");
     }
     throw error; // the redirect to the "check your email" page

@@ -1,6 +1,27 @@
+import type { Metadata } from "next";
 import Link from "next/link";
+import { connection } from "next/server";
 import { buttonClass } from "@/components/ui/button";
+import { env } from "@/lib/env";
 import { CREDIT_PACKS, CREDITS_PER_IMAGE, formatMoney } from "@/lib/pricing";
+
+/** The card link previews show. Its URL must be absolute: AUTH_URL, the studio's public address. */
+export async function generateMetadata(): Promise<Metadata> {
+  await connection(); // AUTH_URL is read at run time, not baked in at build time
+  const base = env().AUTH_URL;
+  const image = { url: "/og-image.png", width: 1200, height: 630, alt: "Atelier: describe it, see it" };
+  return {
+    ...(base ? { metadataBase: new URL(base) } : {}),
+    openGraph: {
+      type: "website",
+      siteName: "Atelier",
+      title: "Atelier: describe it, see it",
+      description: "Images from ByteDance Seedream 4.0, paid per image with credits.",
+      images: [image],
+    },
+    twitter: { card: "summary_large_image", images: [image.url] },
+  };
+}
 
 export default function LandingPage() {
   const perImage = CREDITS_PER_IMAGE["bytedance/seedream-v4-text-to-image"] ?? 0;

@@ -7,6 +7,7 @@ import { db } from "@/lib/db";
 import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER_SECONDS } from "@/lib/db-unavailable";
 import { env } from "@/lib/env";
 import { readCapped } from "@/lib/http/read-capped";
+import { log } from "@/lib/log";
 import { hitRateLimit, retryIn } from "@/lib/rate-limit/limiter";
 import { rateLimitHeaders } from "@/lib/rate-limit/response";
 
@@ -44,7 +45,7 @@ export function errorResponse(error: unknown, requestId: string): Response {
     });
     return Response.json(apiErrorBody(unavailable), { status: 503, headers: unavailable.options.headers });
   }
-  console.error("api: unexpected failure", { requestId, error });
+  log.error("api: unexpected failure", { requestId, err: error });
   const internal = new ApiError(500, "api_error", "internal_error", "Something went wrong on our side. Please retry.");
   return Response.json(apiErrorBody(internal), { status: 500 });
 }

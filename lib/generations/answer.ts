@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { sniffImageType } from "@/lib/images/ingest";
+import { log } from "@/lib/log";
 import { imageKey, type ObjectStore } from "@/lib/storage/types";
 import type { SourceResult } from "@/lib/upstream/types";
 
@@ -59,7 +60,7 @@ export async function recordAnswer(
           written.push(key);
           return { kind: "stored", key };
         } catch (error) {
-          console.warn(`[generation] ${g.id} image ${index} kept in the database: storage failed`, error);
+          log.warn("generation: image kept in the database, storage failed", { generationId: g.id, index, err: error });
         }
       }
       // Not an image by its signature (it fails again on resume) or storage is failing: keep it in the row.
@@ -86,7 +87,7 @@ export function parseSavedAnswer(value: unknown): SavedAnswer | null {
   if (value === null || value === undefined) return null;
   const parsed = savedAnswerSchema.safeParse(value);
   if (!parsed.success) {
-    console.error("[generation] unreadable saved answer", parsed.error.issues.slice(0, 3));
+    log.error("generation: unreadable saved answer", { issues: parsed.error.issues.slice(0, 3) });
     return null;
   }
   return parsed.data;

@@ -1,4 +1,5 @@
 import type PgBoss from "pg-boss";
+import { log } from "@/lib/log";
 
 // Runs up to `capacity` jobs of one queue at once from a single polling loop. pg-boss 10's work()
 // gives one poller per concurrent job, each querying the queue every second: fine for 16, not for
@@ -55,7 +56,7 @@ export function startDispatcher(boss: PgBoss, options: DispatcherOptions): Dispa
       const message = error instanceof Error ? error.message : String(error);
       await boss
         .fail(options.queue, job.id, { message })
-        .catch((failError: unknown) => console.error(`[jobs] could not fail job ${job.id}`, failError));
+        .catch((failError: unknown) => log.error("jobs: could not fail job", { jobId: job.id, err: failError }));
     } finally {
       running--;
       wake();
@@ -75,7 +76,7 @@ export function startDispatcher(boss: PgBoss, options: DispatcherOptions): Dispa
             void runOne(job);
           }
         } catch (error) {
-          if (!stopped) console.error(`[jobs] fetching ${options.queue} jobs failed`, error);
+          if (!stopped) log.error("jobs: fetching jobs failed", { queue: options.queue, err: error });
         }
       }
       await nap();

@@ -9,6 +9,7 @@ import { type Outcome, type SettleResult, type StoredImage, settleGeneration } f
 import { fetchImage } from "@/lib/images/fetch";
 import { inspectImage } from "@/lib/images/ingest";
 import { derivativesEnqueuer, type Enqueue } from "@/lib/jobs";
+import { log } from "@/lib/log";
 import { objectStore } from "@/lib/storage";
 import { imageKey, type ObjectStore } from "@/lib/storage/types";
 import { upstreamError } from "@/lib/upstream/errors";
@@ -24,6 +25,11 @@ export type RunOptions = {
   attemptSeconds: number;
   /** The job has no retry left: an unexpected error refunds instead of rethrowing. */
   lastAttempt: boolean;
+  /**
+   * Aborted when this process is shutting down: an unfinished model call ends and the generation
+   * goes back to the queue (result "handed_back") for another process to run.
+   */
+  shutdown?: AbortSignal;
   /** Overrides for tests; default to the configured source and store. */
   source?: ImageSource;
   store?: ObjectStore;
@@ -38,7 +44,9 @@ export type RunResult =
   /** Already completed or refunded by another run or the sweeper: nothing to do. */
   | { kind: "already_settled" }
   /** This run lost its lease (another run took over) before it could settle; the newer run owns the files. */
-  | { kind: "superseded" };
+  | { kind: "superseded" }
+  /** Stopped by a shutdown before the model answered: QUEUED again, for the caller to re-queue. */
+  | { kind: "handed_back" };
 
 /** Another run holds the generation's lease until `leaseEndsAt`; try again then, not before. */
 export class LeaseHeldError extends Error {
@@ -92,12 +100,14 @@ export async function runGeneration(database: Db, generationId: string, options:
 
   const attempt = claimed.attempts;
   const startedAt = Date.now();
+  log.info("generation: run started", { generationId: claimed.id, userId: claimed.userId, attempt });
   // The upstream call must end inside both the deadline and this run's lease, leaving time to
   // download, ingest, store and settle before the lease runs out.
   const leaseEnd = startedAt + options.attemptSeconds * 1000;
   const keepBudgetMs = Math.min(60_000, (options.attemptSeconds * 1000) / 4);
   const callEnd = Math.min(claimed.deadlineAt.getTime(), leaseEnd - keepBudgetMs);
-  const callSignal = AbortSignal.timeout(Math.max(1, callEnd - startedAt));
+  const callTimeout = AbortSignal.timeout(Math.max(1, callEnd - startedAt));
+  const callSignal = options.shutdown ? AbortSignal.any([callTimeout, options.shutdown]) : callTimeout;
   const keepSignal = AbortSignal.timeout(Math.max(1, Math.min(claimed.deadlineAt.getTime(), leaseEnd) - startedAt));
   const store = options.store ?? objectStore();
   const retry = options.retry ?? STORAGE_RETRY;
@@ -120,6 +130,7 @@ export async function runGeneration(database: Db, generationId: string, options:
           signal: callSignal,
         });
       } catch (error) {
+        if (options.shutdown?.aborted) return handBack(database, claimed);
         const failure = asUpstreamError(error, callSignal);
         if (!failure) throw error;
         logFailure(claimed, failure);
@@ -167,9 +178,18 @@ export async function runGeneration(database: Db, generationId: string, options:
           };
     const enqueue = kept.images.length > 0 ? (options.enqueueDerivatives ?? (await derivativesEnqueuer())) : undefined;
     const settled = await settleOrSuperseded(database, claimed, outcome, [...answerKeys, ...written], store, enqueue);
-    console.info(
-      `[generation] ${claimed.id} ${settled.kind === "settled" ? settled.settle.status : settled.kind} attempt=${attempt}${resumed ? " resumed" : ""} images=${kept.images.length}/${claimed.numImages} upstreamMs=${upstreamMs ?? "-"} totalMs=${Date.now() - startedAt}`,
-    );
+    log.info("generation: run finished", {
+      generationId: claimed.id,
+      userId: claimed.userId,
+      model: claimed.model,
+      result: settled.kind === "settled" ? settled.settle.status : settled.kind,
+      attempt,
+      resumed,
+      images: kept.images.length,
+      asked: claimed.numImages,
+      upstreamMs,
+      totalMs: Date.now() - startedAt,
+    });
     return settled;
   } catch (error) {
     // Unexpected (database, a bug). This run's own files go, but not those the saved answer
@@ -177,7 +197,7 @@ export async function runGeneration(database: Db, generationId: string, options:
     // it out; on the last attempt the user is refunded now.
     await removeUnreferenced(database, claimed.id, written, store);
     if (options.lastAttempt) {
-      console.error(`[generation] ${claimed.id} failed on its last attempt`, error);
+      log.error("generation: failed on its last attempt", { generationId: claimed.id, err: error });
       return settleOrSuperseded(
         database,
         claimed,
@@ -191,6 +211,15 @@ export async function runGeneration(database: Db, generationId: string, options:
       WHERE "id" = ${claimed.id} AND "status" = 'RUNNING' AND "attempts" = ${attempt}`;
     throw error;
   }
+}
+
+/** Releases this run's lease (QUEUED again) so that the job sent by the caller can claim it at once. */
+async function handBack(database: Db, g: Claimed): Promise<RunResult> {
+  await database.$executeRaw`
+    UPDATE "Generation" SET "status" = 'QUEUED'
+    WHERE "id" = ${g.id} AND "status" = 'RUNNING' AND "attempts" = ${g.attempts}`;
+  log.info("generation: handed back to the queue (shutdown)", { generationId: g.id, attempt: g.attempts });
+  return { kind: "handed_back" };
 }
 
 /** Takes the generation for this run: QUEUED, or RUNNING under a lease that has run out. */
@@ -271,7 +300,7 @@ async function keepImages(
   for (const r of results) {
     if (r.status === "fulfilled") kept.images.push(r.value);
     else if (r.reason instanceof StorageFailedError) {
-      console.warn(`[generation] ${g.id} attempt=${g.attempts} storage_failed`, r.reason.cause);
+      log.warn("generation: storage failed", { generationId: g.id, attempt: g.attempts, err: r.reason.cause });
       kept.failures.push({ code: "storage_failed", message: GENERATION_MESSAGES.storageFailed });
     } else if (r.reason instanceof UpstreamError) {
       logFailure(g, r.reason);
@@ -334,14 +363,20 @@ async function removeUnreferenced(database: Db, generationId: string, written: s
   const orphans = written.filter((key) => !referenced.has(key));
   if (orphans.length === 0) return;
   await store.delete(orphans).catch((error: unknown) => {
-    console.error(`[generation] ${generationId} could not remove ${orphans.length} files`, error);
+    log.error("generation: could not remove files", { generationId, files: orphans.length, err: error });
   });
 }
 
-function logFailure(g: Pick<Claimed, "id" | "attempts">, error: UpstreamError) {
+function logFailure(g: Pick<Claimed, "id" | "userId" | "attempts">, error: UpstreamError) {
   const { status, requestId } = error.details;
   const cause = error.details.cause instanceof Error ? error.details.cause.message : error.details.cause;
-  console.warn(
-    `[generation] ${g.id} attempt=${g.attempts} ${error.code} status=${status ?? "-"} requestId=${requestId ?? "-"} cause=${String(cause ?? "-")}`,
-  );
+  log.warn("generation: upstream failure", {
+    generationId: g.id,
+    userId: g.userId,
+    attempt: g.attempts,
+    code: error.code,
+    status: status ?? null,
+    providerRequestId: requestId ?? null,
+    cause: cause === undefined ? null : String(cause),
+  });
 }

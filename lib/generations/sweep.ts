@@ -1,6 +1,7 @@
 import type { Db } from "@/lib/db";
 import { deadlineOutcome } from "@/lib/generations/run";
 import { settleGeneration } from "@/lib/generations/settle";
+import { log } from "@/lib/log";
 
 // Refunds every generation still QUEUED or RUNNING past its deadline: the last line of defence
 // against a job that was lost (workers down for long, retries exhausted, a bug). Each refund is
@@ -19,6 +20,6 @@ export async function sweepExpiredGenerations(database: Db, options: { limit?: n
     const result = await settleGeneration(database, { generationId: id, attempt: null, outcome: deadlineOutcome() });
     if (result.settled) refunded.push(id);
   }
-  if (refunded.length > 0) console.warn(`[generation] sweeper refunded ${refunded.length} past their deadline`);
+  if (refunded.length > 0) log.warn("generation: sweeper refunded generations past their deadline", { refunded });
   return { refunded };
 }

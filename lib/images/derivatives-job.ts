@@ -1,6 +1,7 @@
 import type { Db } from "@/lib/db";
 import { makeDerivatives, UndecodableImageError } from "@/lib/images/derivatives";
 import { sniffImageType } from "@/lib/images/ingest";
+import { log } from "@/lib/log";
 import type { ObjectStore } from "@/lib/storage/types";
 import { thumbKey } from "@/lib/storage/types";
 
@@ -42,7 +43,7 @@ export async function makeGenerationDerivatives(
     } catch (error) {
       // Retrying cannot make a broken file decode; the page keeps showing the original.
       if (!(error instanceof UndecodableImageError)) throw error;
-      console.warn(`[derivatives] image ${image.id} of ${generationId}: ${error.message}`);
+      log.warn("derivatives: image failed", { imageId: image.id, generationId, reason: error.message });
       result.undecodable++;
     }
   }

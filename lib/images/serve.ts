@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { notFoundResponse as notFound } from "@/lib/http/route-errors";
+import { log } from "@/lib/log";
 import { objectStore } from "@/lib/storage";
 import type { ObjectStore } from "@/lib/storage/types";
 
@@ -62,7 +63,7 @@ export async function imageResponse(request: ImageRequest): Promise<Response> {
 
   const bytes = await (request.store ?? objectStore()).get(thumb && image.thumbKey ? image.thumbKey : image.storageKey);
   if (!bytes) {
-    console.error("images: stored object missing", { imageId: request.imageId, variant: request.variant });
+    log.error("images: stored object missing", { imageId: request.imageId, variant: request.variant });
     return notFound();
   }
   headers.set("content-length", String(bytes.length));

@@ -1,5 +1,6 @@
 import type Stripe from "stripe";
 import type { Db } from "@/lib/db";
+import { log } from "@/lib/log";
 import { type CreditPack, CURRENCY } from "@/lib/pricing";
 import { ensureStripeCustomer, isMissingCustomer } from "./customer";
 
@@ -28,7 +29,7 @@ export async function startCheckout(input: CheckoutInput): Promise<CheckoutStart
     return await openSession(input, customer);
   } catch (error) {
     if (!isMissingCustomer(error)) throw error;
-    console.warn("stripe: stored customer is unknown to Stripe; creating a new one", {
+    log.warn("stripe: stored customer is unknown to Stripe; creating a new one", {
       userId: input.userId,
       customer,
     });

@@ -2,6 +2,7 @@ import type Stripe from "stripe";
 import { recordMovement, type Tx } from "@/lib/credits/ledger";
 import type { Db } from "@/lib/db";
 import type { Purchase } from "@/lib/generated/prisma/client";
+import { log } from "@/lib/log";
 import { findPack, formatMoney } from "@/lib/pricing";
 import { type CheckoutSessionView, checkoutSessionSchema, idOf } from "./objects";
 
@@ -111,7 +112,7 @@ export async function reconcileSession(
   if (session.payment_status === "paid") {
     if (session.amount_total !== purchase.amountCents || session.currency?.toLowerCase() !== purchase.currency) {
       // Never credit a session whose money differs from the pack we priced: someone must look.
-      console.error("stripe: paid session does not match its purchase", {
+      log.error("stripe: paid session does not match its purchase", {
         purchaseId,
         sessionId: session.id,
         amountTotal: session.amount_total,

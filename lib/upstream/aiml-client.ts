@@ -3,6 +3,7 @@ import { env } from "@/lib/env";
 import type { GenerationParams } from "@/lib/generations/settings";
 import { readCapped } from "@/lib/http/read-capped";
 import { MAX_IMAGE_BYTES } from "@/lib/images/limits";
+import { log as logger } from "@/lib/log";
 import { upstreamError } from "@/lib/upstream/errors";
 import { sleep } from "@/lib/upstream/sleep";
 import type { ImageSource, SourceImage, SourceResult, UpstreamError } from "@/lib/upstream/types";
@@ -83,7 +84,11 @@ type Attempt =
 
 export function createAimlClient(options: AimlClientOptions): ImageSource {
   const endpoint = new URL("/v1/images/generations", options.baseUrl).toString();
-  const log = options.log ?? ((message, fields) => console.warn(`upstream: ${message}`, fields));
+  const log =
+    options.log ??
+    // The provider's request id gets a name of its own: `requestId` on a line is ours (lib/log.ts).
+    ((message, { requestId, ...fields }) =>
+      logger.warn(`upstream: ${message}`, { ...fields, providerRequestId: requestId ?? null }));
   const backoffMs = options.backoffMs ?? 1000;
   const maxBackoffMs = options.maxBackoffMs ?? 20_000;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;

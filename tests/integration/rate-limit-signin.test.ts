@@ -1,7 +1,7 @@
 // Sign-in email limits and the newest-link-only rule, through the real Auth.js route handler
 // (POST /api/auth/signin/email, CSRF and all) on the real PostgreSQL server.
 import { describe, expect, it } from "vitest";
-import { PEER_HEADER } from "../../lib/http/client-address";
+import { peerStamp } from "../../lib/http/client-address";
 import { readOutbox } from "../../lib/mail";
 import { openTestDb } from "../support/db";
 
@@ -33,7 +33,7 @@ function askForLink(email: string, peer: string, session: { token: string; cooki
       headers: {
         "content-type": "application/x-www-form-urlencoded",
         cookie: session.cookie,
-        [PEER_HEADER]: peer,
+        ...peerStamp(peer),
       },
       body: new URLSearchParams({ email, csrfToken: session.token, callbackUrl: "/studio" }),
     }),
@@ -78,7 +78,7 @@ describe("sign-in emails", () => {
             headers: {
               "content-type": "application/x-www-form-urlencoded",
               cookie: session.cookie,
-              [PEER_HEADER]: "192.0.2.50",
+              ...peerStamp("192.0.2.50"),
               "x-forwarded-for": `198.51.100.${i}`,
             },
             body: new URLSearchParams({ email: `user${i}@example.com`, csrfToken: session.token }),
@@ -101,7 +101,7 @@ describe("sign-in emails", () => {
       POST(
         new NextRequest(`${BASE}/signin/email`, {
           method: "POST",
-          headers: { "content-type": "application/json", cookie: session.cookie, [PEER_HEADER]: "192.0.2.60" },
+          headers: { "content-type": "application/json", cookie: session.cookie, ...peerStamp("192.0.2.60") },
           body: JSON.stringify({ email: "grace@example.com", csrfToken: session.token }),
         }),
       );

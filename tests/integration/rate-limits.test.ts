@@ -31,7 +31,7 @@ const { buyPack } = await import("../../app/(studio)/billing/actions");
 const { GET: shareImage } = await import("../../app/s/[token]/image/[index]/route");
 const { createShareLink } = await import("../../lib/history/share");
 const { objectStore } = await import("../../lib/storage");
-const { PEER_HEADER } = await import("../../lib/http/client-address");
+const { peerStamp } = await import("../../lib/http/client-address");
 const { createUser, openTestDb } = await import("../support/db");
 const { balanceOf, expectLedgerBalanced, newKey, openTestJobs } = await import("../support/generations");
 const { insertGeneration, insertImages } = await import("../support/history");
@@ -191,7 +191,7 @@ describe("shared images", () => {
     const view = (peer: string, forwardedFor?: string) =>
       shareImage(
         new Request(`http://studio.test/s/${share.token}/image/0`, {
-          headers: { [PEER_HEADER]: peer, ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) },
+          headers: { ...peerStamp(peer), ...(forwardedFor ? { "x-forwarded-for": forwardedFor } : {}) },
         }),
         { params: Promise.resolve({ token: share.token, index: "0" }) },
       );

@@ -7,6 +7,8 @@ import {
   isLoopbackClient,
   isLoopbackHost,
   PEER_HEADER,
+  PEER_MARKER_HEADER,
+  peerStamp,
 } from "../../lib/http/client-address";
 
 const headers = (h: Record<string, string>) => new Headers(h);
@@ -45,17 +47,17 @@ describe("loopback", () => {
 
 describe("the client address", () => {
   it("is the socket peer, and X-Forwarded-For is ignored unless TRUST_PROXY is set", () => {
-    const h = headers({ [PEER_HEADER]: "192.0.2.7", "x-forwarded-for": "127.0.0.1" });
+    const h = headers({ ...peerStamp("192.0.2.7"), "x-forwarded-for": "127.0.0.1" });
     expect(clientAddress(h, 0)).toBe("192.0.2.7");
     expect(isLoopbackClient(h, 0)).toBe(false);
   });
 
   it("behind TRUST_PROXY proxies, is the address the outermost trusted proxy saw", () => {
-    const h = headers({ [PEER_HEADER]: "127.0.0.1", "x-forwarded-for": "6.6.6.6, 203.0.113.9, 10.0.0.5" });
+    const h = headers({ ...peerStamp("127.0.0.1"), "x-forwarded-for": "6.6.6.6, 203.0.113.9, 10.0.0.5" });
     expect(clientAddress(h, 1)).toBe("10.0.0.5");
     expect(clientAddress(h, 2)).toBe("203.0.113.9");
     // A client's own X-Forwarded-For entries (left of the trusted ones) are never taken.
-    expect(clientAddress(headers({ [PEER_HEADER]: "127.0.0.1", "x-forwarded-for": "garbage" }), 1)).toBe("127.0.0.1");
+    expect(clientAddress(headers({ ...peerStamp("127.0.0.1"), "x-forwarded-for": "garbage" }), 1)).toBe("127.0.0.1");
   });
 
   it("is unknown when no server recorded a peer, whatever the headers claim", () => {
@@ -64,16 +66,35 @@ describe("the client address", () => {
     expect(isLoopbackClient(headers({ "x-forwarded-for": "127.0.0.1" }), 1)).toBe(false);
   });
 
+  it("ignores a peer header a client sent itself (Next's standalone server passes it through)", () => {
+    const stamped = peerStamp("127.0.0.1");
+    // No marker, a guessed marker, a marker of the wrong length: the header is the client's own words.
+    for (const marker of [undefined, "0".repeat(64), "short", `${stamped[PEER_MARKER_HEADER]}x`]) {
+      const h = headers({
+        [PEER_HEADER]: "127.0.0.1",
+        ...(marker === undefined ? {} : { [PEER_MARKER_HEADER]: marker }),
+      });
+      expect({ marker, address: clientAddress(h, 0), local: isLoopbackClient(h, 0) }).toEqual({
+        marker,
+        address: null,
+        local: false,
+      });
+    }
+    // The same header with this process's marker, as scripts/serve.ts writes it, counts.
+    expect(clientAddress(headers(stamped), 0)).toBe("127.0.0.1");
+    expect(isLoopbackClient(headers(stamped), 0)).toBe(true);
+  });
+
   it("is local only when both the peer and, behind a proxy, the forwarded client are loopback", () => {
-    expect(isLoopbackClient(headers({ [PEER_HEADER]: "127.0.0.1" }), 0)).toBe(true);
-    expect(isLoopbackClient(headers({ [PEER_HEADER]: "127.0.0.1", "x-forwarded-for": "203.0.113.9" }), 1)).toBe(false);
-    expect(isLoopbackClient(headers({ [PEER_HEADER]: "203.0.113.9", "x-forwarded-for": "127.0.0.1" }), 1)).toBe(false);
+    expect(isLoopbackClient(headers({ ...peerStamp("127.0.0.1") }), 0)).toBe(true);
+    expect(isLoopbackClient(headers({ ...peerStamp("127.0.0.1"), "x-forwarded-for": "203.0.113.9" }), 1)).toBe(false);
+    expect(isLoopbackClient(headers({ ...peerStamp("203.0.113.9"), "x-forwarded-for": "127.0.0.1" }), 1)).toBe(false);
   });
 });
 
 describe("the development outbox", () => {
-  const local = headers({ [PEER_HEADER]: "127.0.0.1" });
-  const remote = headers({ [PEER_HEADER]: "192.0.2.7", "x-forwarded-for": "127.0.0.1" });
+  const local = headers({ ...peerStamp("127.0.0.1") });
+  const remote = headers({ ...peerStamp("192.0.2.7"), "x-forwarded-for": "127.0.0.1" });
 
   it("answers loopback clients while mail goes to it", () => {
     expect(outboxVisibleTo(local, parseEnv({ NODE_ENV: "development" }))).toBe(true);

@@ -1,15 +1,17 @@
 // The world the end-to-end tests run in: local stand-ins for every third party, and three studios
 // from one production build, each on a fresh database of its own (the third behind a TCP proxy
-// that tests cut to simulate a database outage). Playwright starts this as its
-// web server and stops it (SIGTERM) after the run.
+// that tests cut to simulate a database outage); then, from the same build's standalone bundle, the
+// deployed topology (two web servers without workers and one worker process on a shared database).
+// Playwright starts this as its web server and stops it (SIGTERM) after the run.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { startEmbeddedPostgres } from "../../../lib/embedded-postgres";
+import { migrate } from "../../../lib/migrate";
 import { type OutageProxy, startOutageProxy } from "../../support/db-outage-proxy";
 import { startFakeStripe } from "../../support/fake-stripe";
 import { startFakeUpstream } from "../../support/fake-upstream";
@@ -111,6 +113,67 @@ async function startStudio(
   console.log(`[e2e] ${name} studio ready on http://localhost:${port}`);
 }
 
+async function waitForReady(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (child.exitCode !== null) throw new Error(`${url} exited with code ${child.exitCode}`);
+    const res = await fetch(`${url}/api/ready`).catch(() => null);
+    if (res?.ok) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} did not become ready within ${timeoutMs} ms`);
+}
+
+/**
+ * Two web servers run as a deployment runs them (`node server.js` from the standalone bundle, with
+ * public/ and .next/static copied beside it as the Dockerfile does) with RUN_WORKERS=0, and one
+ * `npm run worker`, sharing a database and an image folder (standing in for the bucket).
+ */
+async function startTopology(): Promise<void> {
+  const bundle = path.join(".next", "standalone");
+  if (!existsSync(path.join(bundle, "server.js"))) throw new Error("no standalone bundle: is output 'standalone' set?");
+  cpSync("public", path.join(bundle, "public"), { recursive: true });
+  cpSync(path.join(".next", "static"), path.join(bundle, ".next", "static"), { recursive: true });
+
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), "atelier-e2e-topology-"));
+  closers.push(async () => rmSync(dataDir, { recursive: true, force: true }));
+  let databaseUrl = await createDatabase();
+  if (!databaseUrl) {
+    const embedded = await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres") });
+    closers.push(embedded.stop);
+    databaseUrl = embedded.url;
+  }
+  await migrate(databaseUrl);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "production",
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    STORAGE_DIR: path.join(dataDir, "images"),
+    AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-e2e",
+    AUTH_URL: undefined,
+    EMAIL_SERVER: `smtp://127.0.0.1:${c.SMTP_PORT}`,
+    EMAIL_FROM: "Atelier <no-reply@atelier.test>",
+    SIGNUP_GRANT_CREDITS: "40",
+    RUN_WORKERS: "0",
+    GENERATION_CONCURRENCY: "2",
+    HOSTNAME: "127.0.0.1",
+  };
+  const spawnChild = (args: string[], extra: Record<string, string>) => {
+    const child = spawn(process.execPath, args, { env: { ...env, ...extra }, stdio: ["ignore", "inherit", "inherit"] });
+    children.push(child);
+    return child;
+  };
+  const worker = spawnChild(["--import", "tsx", "scripts/worker.ts"], {});
+  const webs = [
+    { url: c.WEB_A_URL, child: spawnChild([path.join(bundle, "server.js")], { PORT: String(c.WEB_A_PORT) }) },
+    { url: c.WEB_B_URL, child: spawnChild([path.join(bundle, "server.js")], { PORT: String(c.WEB_B_PORT) }) },
+  ];
+  await Promise.all(webs.map((web) => waitForReady(web.url, web.child, 120_000)));
+  if (worker.exitCode !== null) throw new Error(`the worker exited with code ${worker.exitCode}`);
+  console.log(`[e2e] topology ready: web ${c.WEB_A_URL} and ${c.WEB_B_URL}, one worker`);
+}
+
 function startControl(smtp: Awaited<ReturnType<typeof startSmtpCapture>>): Promise<Closable> {
   // Lets tests read the mail the studio sent: GET /mail?to=address -> the newest mail to them.
   const server = http.createServer((req, res) => {
@@ -177,6 +240,7 @@ async function main() {
     RATE_LIMIT_SHARE_PAGE_PER_IP: "12/5s",
   });
   await startStudio("outage", c.OUTAGE_PORT, {}, await createOutageDatabase());
+  await startTopology();
   ready = true;
   console.log("[e2e] stack ready");
 }

@@ -5,6 +5,7 @@ import { buttonClass } from "@/components/ui/button";
 import { getAccountSummary } from "@/lib/account";
 import { requireUser } from "@/lib/auth/require-user";
 import { findCheckoutPurchase } from "@/lib/billing/queries";
+import { log } from "@/lib/log";
 import { findPack, formatMoney } from "@/lib/pricing";
 import { stripeClient } from "@/lib/stripe/client";
 import { RefreshUntilCredited } from "./refresh-until-credited";
@@ -22,7 +23,7 @@ async function paymentStillProcessing(id: string): Promise<boolean> {
     const session = await stripe.checkout.sessions.retrieve(id);
     return session.status === "complete" && session.payment_status === "unpaid";
   } catch (error) {
-    console.error("checkout success: could not read the session", error);
+    log.error("checkout success: could not read the session", { err: error });
     return false;
   }
 }

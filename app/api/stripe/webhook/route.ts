@@ -1,5 +1,7 @@
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
+import { log } from "@/lib/log";
+import { countHttp5xx, countStripeDelivery } from "@/lib/metrics";
 import { route, routeError } from "@/lib/route";
 import { stripeClient } from "@/lib/stripe/client";
 import { processStripeEvent } from "@/lib/stripe/webhook";
@@ -35,16 +37,22 @@ export const POST = route({ auth: "public" }, async ({ request }) => {
   try {
     event = stripe.webhooks.constructEvent(payload, signature, secret, SIGNATURE_TOLERANCE_SECONDS);
   } catch (error) {
-    console.warn("stripe webhook: signature refused:", error instanceof Error ? error.message.split("\n")[0] : error);
+    log.warn("stripe webhook: signature refused", {
+      reason: error instanceof Error ? error.message.split("\n")[0] : String(error),
+    });
+    countStripeDelivery("unknown", "invalid_signature");
     return routeError(400, "invalid_signature", "Invalid signature.");
   }
 
   try {
     const outcome = await processStripeEvent(event, { database: db(), stripe });
+    countStripeDelivery(event.type, outcome.status);
     return Response.json({ received: true, ...outcome });
   } catch (error) {
     // A 5xx makes Stripe retry later; nothing was committed for this event.
-    console.error("stripe webhook: processing failed", { id: event.id, type: event.type }, error);
+    log.error("stripe webhook: processing failed", { eventId: event.id, type: event.type, err: error });
+    countStripeDelivery(event.type, "failed");
+    countHttp5xx("/api/stripe/webhook");
     return routeError(500, "processing_failed", "Processing failed; retry later.");
   }
 });
