@@ -2,6 +2,7 @@ import "server-only";
 import { getAccountSummary } from "@/lib/account";
 import { subscribeToGenerationChanges } from "@/lib/generations/listener";
 import { generationViews } from "@/lib/generations/queries";
+import { log } from "@/lib/log";
 
 // The body of GET /api/generations/events: a Server-Sent Events stream of one user's generations.
 // It starts with the current state of the generations the page asked about (anything that changed
@@ -72,7 +73,7 @@ export async function generationEventStream({
       }
     } catch (error) {
       // The database went away mid-stream: end it, the page polls (and shows it is reconnecting).
-      console.warn("[live] a stream could not read its generations; ending it", error);
+      log.warn("live: a stream could not read its generations; ending it", { err: error });
       close();
     } finally {
       reading = false;
@@ -88,7 +89,7 @@ export async function generationEventStream({
       onLost: close,
     });
   } catch (error) {
-    console.warn("[live] cannot listen for generation changes", error);
+    log.warn("live: cannot listen for generation changes", { err: error });
     return null;
   }
   if (signal.aborted) {

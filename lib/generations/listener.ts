@@ -4,6 +4,7 @@ import pg from "pg";
 import { z } from "zod";
 import { env } from "@/lib/env";
 import { GENERATION_CHANNEL, generationNoticeSchema } from "@/lib/generations/notify";
+import { log } from "@/lib/log";
 
 // One LISTEN connection per web process, fanned out to that process's event streams by user.
 // Streams hold no database connection of their own: 200 open tabs cost one connection, not 200.
@@ -190,7 +191,7 @@ function dropped(rt: Runtime, client: pg.Client) {
   rt.client = null;
   rt.backendPid = null;
   client.end().catch(() => undefined);
-  console.warn("[live] the LISTEN connection dropped; open streams end and pages poll until it is back");
+  log.warn("live: the LISTEN connection dropped; open streams end and pages poll until it is back");
   loseSubscribers(rt);
   scheduleReconnect(rt);
 }
