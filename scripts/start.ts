@@ -27,6 +27,8 @@ const pretty = dev ? (await import("pino-pretty")).default({ colorize: true, ign
 if (pretty) configureLogOutput(pretty);
 
 function die(message: string): never {
+  // A person reads this at their terminal: plain text on stderr (and the JSON line for log collectors).
+  process.stderr.write(`${message}\n`);
   log.fatal(message);
   process.exit(1);
 }
