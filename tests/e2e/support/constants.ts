@@ -29,7 +29,7 @@ export const STRIPE_WEBHOOK_SECRET = "whsec_e2e";
 export const ADMIN_EMAIL = "admin@atelier.test";
 // The deployed topology (docs/deploy.md): two web servers from the standalone bundle with
 // RUN_WORKERS=0 and one `npm run worker`, on one database and one image store.
-export const WEB_A_PORT = 3300 + offset;
-export const WEB_B_PORT = 3301 + offset;
+export const WEB_A_PORT = 3500 + offset;
+export const WEB_B_PORT = 3501 + offset;
 export const WEB_A_URL = `http://localhost:${WEB_A_PORT}`;
 export const WEB_B_URL = `http://localhost:${WEB_B_PORT}`;
