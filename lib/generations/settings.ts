@@ -31,7 +31,7 @@ export function isSizePreset(value: unknown): value is SizePreset {
   return typeof value === "string" && Object.hasOwn(SIZE_PRESETS, value);
 }
 
-/** The model's request body (contract: /work/shared/api), exactly as the provider names its fields. */
+/** The model's request body (contract: ../shared/api), exactly as the provider names its fields. */
 export type GenerationParams = {
   prompt: string;
   image_size: SizePreset | { width: number; height: number };

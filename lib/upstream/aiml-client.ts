@@ -8,7 +8,7 @@ import { upstreamError } from "@/lib/upstream/errors";
 import { sleep } from "@/lib/upstream/sleep";
 import type { ImageSource, SourceImage, SourceResult, UpstreamError } from "@/lib/upstream/types";
 
-// The AI/ML API client (contract: /work/shared/api). Server code only, but without `server-only`:
+// The AI/ML API client (contract: ../shared/api). Server code only, but without `server-only`:
 // scripts/worker.ts runs it under plain Node. The key lives in this module's closure and in the
 // Authorization header; it is never logged and never part of an error.
 //

@@ -1,4 +1,4 @@
-// A local stand-in for the AI/ML API (POST /v1/images/generations, contract in /work/shared/api),
+// A local stand-in for the AI/ML API (POST /v1/images/generations, contract in ../shared/api),
 // with faults chosen per request by markers written into the prompt. Used by the integration
 // tests and, started on port 3901, by the end-to-end stack:
 //
