@@ -93,16 +93,39 @@ export async function jobs(): Promise<PgBoss> {
   const rt = runtime();
   rt.started ??= (async () => {
     await rt.boss.start();
-    await rt.boss.createQueue(QUEUES.generate, { name: QUEUES.generate, ...generateRetryOptions(rt.config) });
-    await rt.boss.createQueue(QUEUES.sweep, { name: QUEUES.sweep, policy: "singleton", retryLimit: 0 });
-    await rt.boss.createQueue(QUEUES.derivatives, { name: QUEUES.derivatives, ...DERIVATIVES_RETRY });
-    await rt.boss.createQueue(QUEUES.webhook, { name: QUEUES.webhook, ...WEBHOOK_RETRY_OPTIONS });
+    const boss = rt.boss;
+    await createQueueRetryingDeadlocks(boss, QUEUES.generate, generateRetryOptions(rt.config));
+    await createQueueRetryingDeadlocks(boss, QUEUES.sweep, { policy: "singleton", retryLimit: 0 });
+    await createQueueRetryingDeadlocks(boss, QUEUES.derivatives, DERIVATIVES_RETRY);
+    await createQueueRetryingDeadlocks(boss, QUEUES.webhook, WEBHOOK_RETRY_OPTIONS);
     return rt.boss;
   })().catch((error: unknown) => {
     rt.started = undefined;
     throw error;
   });
   return rt.started;
+}
+
+/**
+ * pg-boss's create_queue takes locks that deadlock when several processes (web servers and a worker
+ * starting together) create the same queues at once; PostgreSQL aborts one of them, which then
+ * simply tries again (the queue usually exists by then).
+ */
+async function createQueueRetryingDeadlocks(
+  boss: PgBoss,
+  name: string,
+  options: Omit<PgBoss.Queue, "name">,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.createQueue(name, { name, ...options });
+      return;
+    } catch (error) {
+      const deadlock = typeof error === "object" && error !== null && "code" in error && error.code === "40P01";
+      if (!deadlock || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
+    }
+  }
 }
 
 function generateRetryOptions(config: JobsConfig) {
