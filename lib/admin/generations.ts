@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 
 // Failed generations across all accounts, for the admin area: what the provider answered (the
-// classified error and its request id) and how long each stage took.
+// classified error, the provider's own error text and its request id) and how long each stage took.
 
 export type FailedGeneration = {
   id: string;
@@ -13,6 +13,7 @@ export type FailedGeneration = {
   errorCode: string | null;
   errorMessage: string | null;
   providerRequestId: string | null;
+  providerError: string | null;
   attempts: number;
   createdAt: Date;
   startedAt: Date | null;
@@ -71,6 +72,7 @@ export async function listFailedGenerations({
       errorCode: true,
       errorMessage: true,
       providerRequestId: true,
+      providerError: true,
       attempts: true,
       createdAt: true,
       startedAt: true,

@@ -12,7 +12,7 @@ import { derivativesEnqueuer, type Enqueue } from "@/lib/jobs";
 import { log } from "@/lib/log";
 import { objectStore } from "@/lib/storage";
 import { imageKey, type ObjectStore } from "@/lib/storage/types";
-import { upstreamError } from "@/lib/upstream/errors";
+import { providerErrorText, upstreamError } from "@/lib/upstream/errors";
 import { imageSourceFor } from "@/lib/upstream/source";
 import { type ImageSource, type SourceResult, UpstreamError } from "@/lib/upstream/types";
 
@@ -140,6 +140,7 @@ export async function runGeneration(database: Db, generationId: string, options:
           message: failure.userMessage,
           providerRequestId: failure.details.requestId ?? null,
           upstreamMs: Math.round(performance.now() - callStarted),
+          providerError: providerErrorText(failure),
         });
       }
       upstreamMs = Math.round(result.upstreamMs);
@@ -163,6 +164,7 @@ export async function runGeneration(database: Db, generationId: string, options:
         ? {
             kind: "images",
             images: kept.images,
+            providerError: firstFailure?.providerError ?? null,
             shortfall:
               kept.images.length < claimed.numImages
                 ? {
@@ -173,6 +175,7 @@ export async function runGeneration(database: Db, generationId: string, options:
           }
         : {
             kind: "failed",
+            providerError: firstFailure?.providerError ?? null,
             code: firstFailure?.code ?? "no_images",
             message: firstFailure?.message ?? upstreamError("no_images").userMessage,
           };
@@ -246,7 +249,7 @@ function asUpstreamError(error: unknown, signal: AbortSignal): UpstreamError | n
   return null;
 }
 
-type Failure = { code: string; message: string };
+type Failure = { code: string; message: string; providerError: string | null };
 type Kept = { images: StoredImage[]; failures: Failure[] };
 
 /**
@@ -301,12 +304,20 @@ async function keepImages(
     if (r.status === "fulfilled") kept.images.push(r.value);
     else if (r.reason instanceof StorageFailedError) {
       log.warn("generation: storage failed", { generationId: g.id, attempt: g.attempts, err: r.reason.cause });
-      kept.failures.push({ code: "storage_failed", message: GENERATION_MESSAGES.storageFailed });
+      kept.failures.push({ code: "storage_failed", message: GENERATION_MESSAGES.storageFailed, providerError: null });
     } else if (r.reason instanceof UpstreamError) {
       logFailure(g, r.reason);
-      kept.failures.push({ code: r.reason.code, message: r.reason.userMessage });
+      kept.failures.push({
+        code: r.reason.code,
+        message: r.reason.userMessage,
+        providerError: providerErrorText(r.reason),
+      });
     } else if (signal.aborted) {
-      kept.failures.push({ code: "download_failed", message: upstreamError("download_failed").userMessage });
+      kept.failures.push({
+        code: "download_failed",
+        message: upstreamError("download_failed").userMessage,
+        providerError: "the image download did not finish in time",
+      });
     } else throw r.reason;
   }
   return kept;

@@ -24,6 +24,8 @@ export type UpstreamFacts = {
   tokensUsed: number | null;
   providerRequestId: string | null;
   upstreamMs: number | null;
+  /** The provider's error in its own terms (lib/upstream/errors.ts providerErrorText), for operators. */
+  providerError: string | null;
 };
 
 export type Outcome =
@@ -88,6 +90,7 @@ async function settleIn(tx: Tx, { generationId, attempt, outcome, afterImages }:
       "tokensUsed" = COALESCE(${outcome.tokensUsed ?? null}::int, "tokensUsed"),
       "providerRequestId" = COALESCE(${outcome.providerRequestId ?? null}::text, "providerRequestId"),
       "upstreamMs" = COALESCE(${outcome.upstreamMs ?? null}::int, "upstreamMs"),
+      "providerError" = COALESCE(${outcome.providerError ?? null}::text, "providerError"),
       -- Its images are in storage now (or refunded): the saved answer has done its job.
       "providerAnswer" = NULL
     WHERE "id" = ${generationId}

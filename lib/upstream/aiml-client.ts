@@ -149,17 +149,14 @@ export function createAimlClient(options: AimlClientOptions): ImageSource {
     const requestId = providerBody?.requestId ?? requestIdHeader;
     const status = response.status;
     const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
+    const providerMessage = typeof providerBody?.message === "string" ? providerBody.message.slice(0, 500) : undefined;
     const error = upstreamError(codeForStatus(status), {
       status,
       requestId,
       ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      ...(providerMessage === undefined ? {} : { providerMessage }),
     });
-    log("request failed", {
-      status,
-      code: error.code,
-      requestId,
-      providerMessage: typeof providerBody?.message === "string" ? providerBody.message.slice(0, 500) : undefined,
-    });
+    log("request failed", { status, code: error.code, requestId, providerMessage });
     return { ok: false, error, retry: RETRYABLE_STATUSES.has(status) };
   }
 

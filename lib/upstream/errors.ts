@@ -21,3 +21,16 @@ export const USER_MESSAGES: Readonly<Record<UpstreamErrorCode, string>> = {
 export function upstreamError(code: UpstreamErrorCode, details: UpstreamError["details"] = {}): UpstreamError {
   return new UpstreamError(code, USER_MESSAGES[code], details);
 }
+
+/**
+ * What went wrong in the provider's terms, for the admin area's failed generations: status, the
+ * provider's own message, the network error code. Stored with the generation, never shown to users.
+ */
+export function providerErrorText(error: UpstreamError): string {
+  const { status, providerMessage, cause } = error.details;
+  const parts = [status === undefined ? error.code : `HTTP ${status}`];
+  if (providerMessage) parts.push(providerMessage);
+  const causeText = cause instanceof Error ? cause.message : typeof cause === "string" ? cause : null;
+  if (causeText && causeText !== providerMessage) parts.push(causeText);
+  return parts.join(": ").slice(0, 1000);
+}

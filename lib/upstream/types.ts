@@ -36,7 +36,14 @@ export class UpstreamError extends Error {
     readonly code: UpstreamErrorCode,
     /** A sentence a user understands; shown next to the refunded generation. */
     readonly userMessage: string,
-    readonly details: { status?: number; requestId?: string | null; retryAfterMs?: number; cause?: unknown } = {},
+    readonly details: {
+      status?: number;
+      requestId?: string | null;
+      retryAfterMs?: number;
+      cause?: unknown;
+      /** The provider's own words (its error body's message), for operators only: never shown to the user. */
+      providerMessage?: string;
+    } = {},
   ) {
     super(`${code}: ${userMessage}`);
     this.name = "UpstreamError";

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { listFailedGenerations } from "../../lib/admin/generations";
 import type { SafetyCheckerPolicy } from "../../lib/env";
 import { submitGeneration } from "../../lib/generations/submit";
 import { startGenerationWorkers } from "../../lib/generations/worker";
@@ -145,6 +146,22 @@ describe("generation against the upstream", () => {
       ["REFUND", 8],
     ]);
     await expectLedgerBalanced(db);
+  });
+
+  it("keeps the provider's own error text for operators, shown in the admin area, never to the user", async () => {
+    const { g } = await generate(`[[status:500]] a lighthouse ${newKey()}`);
+    expect(g.providerError).toBe("HTTP 500: Injected failure 500");
+    expect(g.errorMessage).not.toMatch(/HTTP|Injected/);
+    const { rows } = await listFailedGenerations({ code: "provider_error" });
+    expect(rows.find((row) => row.id === g.id)).toMatchObject({
+      providerError: "HTTP 500: Injected failure 500",
+      providerRequestId: g.providerRequestId,
+    });
+
+    const network = await generate(`[[reset]] a harbour ${newKey()}`);
+    expect(network.g.providerError).toMatch(/^network: [A-Z_]+/);
+    const link = await generate(`[[unsafe-link]] a pier ${newKey()}`);
+    expect(link.g.providerError).toMatch(/^unsafe_image_link/);
   });
 
   it("stops waiting for an upstream that never answers within the run's time and refunds", async () => {

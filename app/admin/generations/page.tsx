@@ -123,6 +123,12 @@ export default async function AdminGenerationsPage({
                   <td className="py-2 pr-3">
                     <code className="font-mono text-xs">{g.errorCode ?? "unknown"}</code>
                     <div className="text-stone-600 dark:text-stone-400">{g.errorMessage}</div>
+                    {g.providerError ? (
+                      <div className="mt-1 font-mono text-xs break-all text-red-800 dark:text-red-300">
+                        <span className="sr-only">Provider said: </span>
+                        {g.providerError}
+                      </div>
+                    ) : null}
                   </td>
                   <td className="py-2 pr-3 font-mono text-xs">{g.providerRequestId ?? "—"}</td>
                   <td className="py-2 pr-3 text-right tabular-nums">{seconds(g.createdAt, g.startedAt)}</td>
