@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
 import { type ChartSeries, DailyChart } from "@/components/charts/daily-chart";
+import { DataTable } from "@/components/ui/data-table";
 import { requireAdmin } from "@/lib/admin/access";
 import {
   creditsByDay,
@@ -92,37 +93,22 @@ export default async function AdminOverviewPage({
         ) : queues.length === 0 ? (
           <p data-testid="queue-empty">No jobs waiting or running.</p>
         ) : (
-          <table className="w-full max-w-2xl text-left text-sm tabular-nums">
-            <caption className="sr-only">Jobs waiting and running per queue</caption>
-            <thead>
-              <tr>
-                <th scope="col">Queue</th>
-                <th scope="col" className="text-right">
-                  Waiting
-                </th>
-                <th scope="col" className="text-right">
-                  Running
-                </th>
-                <th scope="col" className="text-right">
-                  Oldest waiting
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {queues.map((q) => (
-                <tr key={q.name}>
-                  <th scope="row" className="font-normal">
-                    {q.name}
-                  </th>
-                  <td className="text-right">{q.waiting}</td>
-                  <td className="text-right">{q.active}</td>
-                  <td className="text-right">
-                    {q.oldestWaitingSeconds === null ? "—" : duration(q.oldestWaitingSeconds)}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            caption="Jobs waiting and running per queue"
+            className="max-w-2xl"
+            rows={queues}
+            rowKey={(q) => q.name}
+            columns={[
+              { header: "Queue", rowHeader: true, cell: (q) => q.name },
+              { header: "Waiting", numeric: true, cell: (q) => q.waiting },
+              { header: "Running", numeric: true, cell: (q) => q.active },
+              {
+                header: "Oldest waiting",
+                numeric: true,
+                cell: (q) => (q.oldestWaitingSeconds === null ? "—" : duration(q.oldestWaitingSeconds)),
+              },
+            ]}
+          />
         )}
       </Section>
 
@@ -158,39 +144,37 @@ export default async function AdminOverviewPage({
         {failures.codes.length === 0 ? (
           <p>No failed generations.</p>
         ) : (
-          <table className="w-full max-w-2xl text-left text-sm tabular-nums">
-            <caption className="sr-only">Failure rate by error code</caption>
-            <thead>
-              <tr>
-                <th scope="col">Error code</th>
-                <th scope="col" className="text-right">
-                  Failures
-                </th>
-                <th scope="col" className="text-right">
-                  Rate
-                </th>
-                <th scope="col" className="w-1/3">
-                  <span className="sr-only">Bar</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {failures.codes.map((f) => (
-                <tr key={f.code}>
-                  <th scope="row" className="font-normal">
-                    <Link href={`/admin/generations?code=${encodeURIComponent(f.code)}`} className="underline">
-                      {f.code}
-                    </Link>
-                  </th>
-                  <td className="text-right">{f.failures}</td>
-                  <td className="text-right">{(f.rate * 100).toFixed(1)}%</td>
-                  <td aria-hidden="true">
-                    <div className="h-2 rounded bg-red-500" style={{ width: `${Math.max(1, f.rate * 100)}%` }} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            caption="Failure rate by error code"
+            className="max-w-2xl"
+            rows={failures.codes}
+            rowKey={(f) => f.code}
+            columns={[
+              {
+                header: "Error code",
+                rowHeader: true,
+                cell: (f) => (
+                  <Link href={`/admin/generations?code=${encodeURIComponent(f.code)}`} className="underline">
+                    {f.code}
+                  </Link>
+                ),
+              },
+              { header: "Failures", numeric: true, cell: (f) => f.failures },
+              { header: "Rate", numeric: true, cell: (f) => `${(f.rate * 100).toFixed(1)}%` },
+              {
+                header: "Bar",
+                hideHeader: true,
+                className: "w-1/3",
+                cell: (f) => (
+                  <div
+                    aria-hidden="true"
+                    className="h-2 rounded bg-red-500"
+                    style={{ width: `${Math.max(1, f.rate * 100)}%` }}
+                  />
+                ),
+              },
+            ]}
+          />
         )}
       </Section>
 

@@ -1,3 +1,5 @@
+import { DataTable } from "@/components/ui/data-table";
+
 // Per-day charts drawn as plain SVG (no chart library), each with the numbers behind it in a
 // table for screen readers and keyboards. Server components: nothing here runs in the browser.
 
@@ -138,35 +140,21 @@ export function DailyChart({
       <p className="text-sm text-stone-600 dark:text-stone-400">{description}</p>
       <details className="text-sm">
         <summary className="cursor-pointer">Show as a table</summary>
-        <div className="overflow-x-auto">
-          <table className="mt-2 w-full text-left tabular-nums">
-            <caption className="sr-only">{title}</caption>
-            <thead>
-              <tr>
-                <th scope="col">Day (UTC)</th>
-                {series.map((s) => (
-                  <th key={s.key} scope="col" className="text-right">
-                    {s.label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.day}>
-                  <th scope="row" className="font-normal">
-                    {row.day}
-                  </th>
-                  {series.map((s) => (
-                    <td key={s.key} className="text-right">
-                      {format(cell(row, s.key))}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption={title}
+          className="mt-2"
+          rows={rows}
+          rowKey={(row) => row.day}
+          columns={[
+            { header: "Day (UTC)", rowHeader: true, cell: (row) => row.day },
+            ...series.map((s) => ({
+              header: s.label,
+              key: s.key,
+              numeric: true,
+              cell: (row: ChartRow) => format(cell(row, s.key)),
+            })),
+          ]}
+        />
       </details>
     </figure>
   );

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { DataTable } from "@/components/ui/data-table";
 import { requireAdmin } from "@/lib/admin/access";
 import { auditLabel, listAudit } from "@/lib/admin/audit";
 import { single, when } from "../_components/format";
@@ -31,53 +32,30 @@ export default async function AdminAuditPage({
       {page.rows.length === 0 ? (
         <p>No admin actions yet.</p>
       ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Admin actions, newest first</caption>
-            <thead className="border-b border-stone-200 text-stone-600 dark:border-stone-800 dark:text-stone-400">
-              <tr>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  When (UTC)
-                </th>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Admin
-                </th>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Action
-                </th>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Account
-                </th>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Reason
-                </th>
-                <th scope="col" className="py-2 font-medium">
-                  Details
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.rows.map((a) => (
-                <tr key={a.id} className="border-b border-stone-100 align-top dark:border-stone-800/60">
-                  <td className="py-2 pr-3 whitespace-nowrap">{when.format(a.createdAt)}</td>
-                  <td className="py-2 pr-3">{a.actorEmail}</td>
-                  <td className="py-2 pr-3">{auditLabel(a.action)}</td>
-                  <td className="py-2 pr-3">
-                    {a.targetUserId ? (
-                      <Link href={`/admin/users/${a.targetUserId}`} className="underline">
-                        {a.targetEmail ?? a.targetUserId}
-                      </Link>
-                    ) : (
-                      "—"
-                    )}
-                  </td>
-                  <td className="py-2 pr-3">{a.reason ?? "—"}</td>
-                  <td className="py-2 text-xs">{detailsText(a.details)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Admin actions, newest first"
+          rows={page.rows}
+          rowKey={(a) => a.id}
+          rowClassName={() => "align-top"}
+          columns={[
+            { header: "When (UTC)", className: "whitespace-nowrap", cell: (a) => when.format(a.createdAt) },
+            { header: "Admin", cell: (a) => a.actorEmail },
+            { header: "Action", cell: (a) => auditLabel(a.action) },
+            {
+              header: "Account",
+              cell: (a) =>
+                a.targetUserId ? (
+                  <Link href={`/admin/users/${a.targetUserId}`} className="underline">
+                    {a.targetEmail ?? a.targetUserId}
+                  </Link>
+                ) : (
+                  "—"
+                ),
+            },
+            { header: "Reason", cell: (a) => a.reason ?? "—" },
+            { header: "Details", className: "text-xs", cell: (a) => detailsText(a.details) },
+          ]}
+        />
       )}
       {page.older ? (
         <Link href={`/admin/audit?before=${encodeURIComponent(page.older)}`} className="text-sm underline">

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
 import { buttonClass } from "@/components/ui/button";
+import { DataTable } from "@/components/ui/data-table";
 import { requireAdmin } from "@/lib/admin/access";
 import { failureFilterChoices, listFailedGenerations } from "@/lib/admin/generations";
 import { single, when } from "../_components/format";
@@ -73,75 +74,48 @@ export default async function AdminGenerationsPage({
       {page.rows.length === 0 ? (
         <p>No failed generations{code || model ? " match this filter" : ""}.</p>
       ) : (
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm">
-            <caption className="sr-only">Failed generations, newest first</caption>
-            <thead className="border-b border-stone-200 text-stone-600 dark:border-stone-800 dark:text-stone-400">
-              <tr>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Submitted (UTC)
-                </th>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Account
-                </th>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Model
-                </th>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Error
-                </th>
-                <th scope="col" className="py-2 pr-3 font-medium">
-                  Provider request id
-                </th>
-                <th scope="col" className="py-2 pr-3 text-right font-medium">
-                  Waited
-                </th>
-                <th scope="col" className="py-2 pr-3 text-right font-medium">
-                  Model call
-                </th>
-                <th scope="col" className="py-2 pr-3 text-right font-medium">
-                  Total
-                </th>
-                <th scope="col" className="py-2 text-right font-medium">
-                  Attempts
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.rows.map((g) => (
-                <tr key={g.id} className="border-b border-stone-100 align-top dark:border-stone-800/60">
-                  <td className="py-2 pr-3 whitespace-nowrap">{when.format(g.createdAt)}</td>
-                  <td className="py-2 pr-3">
-                    <Link href={`/admin/users/${g.userId}`} className="underline">
-                      {g.userEmail ?? g.userId}
-                    </Link>
-                  </td>
-                  <td className="py-2 pr-3">
-                    {g.model}
-                    {g.source === "DEMO" ? " (demo)" : ""}
-                  </td>
-                  <td className="py-2 pr-3">
-                    <code className="font-mono text-xs">{g.errorCode ?? "unknown"}</code>
-                    <div className="text-stone-600 dark:text-stone-400">{g.errorMessage}</div>
-                    {g.providerError ? (
-                      <div className="mt-1 font-mono text-xs break-all text-red-800 dark:text-red-300">
-                        <span className="sr-only">Provider said: </span>
-                        {g.providerError}
-                      </div>
-                    ) : null}
-                  </td>
-                  <td className="py-2 pr-3 font-mono text-xs">{g.providerRequestId ?? "—"}</td>
-                  <td className="py-2 pr-3 text-right tabular-nums">{seconds(g.createdAt, g.startedAt)}</td>
-                  <td className="py-2 pr-3 text-right tabular-nums">
-                    {g.upstreamMs === null ? "—" : `${(g.upstreamMs / 1000).toFixed(1)} s`}
-                  </td>
-                  <td className="py-2 pr-3 text-right tabular-nums">{seconds(g.createdAt, g.completedAt)}</td>
-                  <td className="py-2 text-right tabular-nums">{g.attempts}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable
+          caption="Failed generations, newest first"
+          rows={page.rows}
+          rowKey={(g) => g.id}
+          rowClassName={() => "align-top"}
+          columns={[
+            { header: "Submitted (UTC)", className: "whitespace-nowrap", cell: (g) => when.format(g.createdAt) },
+            {
+              header: "Account",
+              cell: (g) => (
+                <Link href={`/admin/users/${g.userId}`} className="underline">
+                  {g.userEmail ?? g.userId}
+                </Link>
+              ),
+            },
+            { header: "Model", cell: (g) => `${g.model}${g.source === "DEMO" ? " (demo)" : ""}` },
+            {
+              header: "Error",
+              cell: (g) => (
+                <>
+                  <code className="font-mono text-xs">{g.errorCode ?? "unknown"}</code>
+                  <div className="text-stone-600 dark:text-stone-400">{g.errorMessage}</div>
+                  {g.providerError ? (
+                    <div className="mt-1 font-mono text-xs break-all text-red-800 dark:text-red-300">
+                      <span className="sr-only">Provider said: </span>
+                      {g.providerError}
+                    </div>
+                  ) : null}
+                </>
+              ),
+            },
+            { header: "Provider request id", className: "font-mono text-xs", cell: (g) => g.providerRequestId ?? "—" },
+            { header: "Waited", numeric: true, cell: (g) => seconds(g.createdAt, g.startedAt) },
+            {
+              header: "Model call",
+              numeric: true,
+              cell: (g) => (g.upstreamMs === null ? "—" : `${(g.upstreamMs / 1000).toFixed(1)} s`),
+            },
+            { header: "Total", numeric: true, cell: (g) => seconds(g.createdAt, g.completedAt) },
+            { header: "Attempts", numeric: true, cell: (g) => g.attempts },
+          ]}
+        />
       )}
       {page.older ? (
         <Link href={olderHref()} className="text-sm underline">

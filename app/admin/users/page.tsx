@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
+import { DataTable } from "@/components/ui/data-table";
 import { requireAdmin } from "@/lib/admin/access";
 import { searchUsers } from "@/lib/admin/users";
 import { single, when } from "../_components/format";
@@ -38,42 +39,29 @@ export default async function AdminUsersPage({
       {users.length === 0 ? (
         <p>No accounts match.</p>
       ) : (
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">{q ? `Accounts whose email contains “${q}”` : "Newest accounts"}</caption>
-          <thead className="border-b border-stone-200 text-stone-600 dark:border-stone-800 dark:text-stone-400">
-            <tr>
-              <th scope="col" className="py-2 pr-3 font-medium">
-                Email
-              </th>
-              <th scope="col" className="py-2 pr-3 text-right font-medium">
-                Balance
-              </th>
-              <th scope="col" className="py-2 pr-3 font-medium">
-                State
-              </th>
-              <th scope="col" className="py-2 font-medium">
-                Signed up (UTC)
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((u) => (
-              <tr key={u.id} className="border-b border-stone-100 dark:border-stone-800/60">
-                <td className="py-2 pr-3">
-                  <Link href={`/admin/users/${u.id}`} className="text-violet-700 underline dark:text-violet-400">
-                    {u.email ?? `(no email) ${u.id}`}
-                  </Link>
-                </td>
-                <td className="py-2 pr-3 text-right tabular-nums">{u.creditBalance}</td>
-                <td className="py-2 pr-3">
-                  {[u.frozen ? "Frozen" : null, u.spendingLocked ? "Dispute lock" : null].filter(Boolean).join(", ") ||
-                    "Active"}
-                </td>
-                <td className="py-2">{when.format(u.createdAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          caption={q ? `Accounts whose email contains “${q}”` : "Newest accounts"}
+          rows={users}
+          rowKey={(u) => u.id}
+          columns={[
+            {
+              header: "Email",
+              cell: (u) => (
+                <Link href={`/admin/users/${u.id}`} className="text-violet-700 underline dark:text-violet-400">
+                  {u.email ?? `(no email) ${u.id}`}
+                </Link>
+              ),
+            },
+            { header: "Balance", numeric: true, cell: (u) => u.creditBalance },
+            {
+              header: "State",
+              cell: (u) =>
+                [u.frozen ? "Frozen" : null, u.spendingLocked ? "Dispute lock" : null].filter(Boolean).join(", ") ||
+                "Active",
+            },
+            { header: "Signed up (UTC)", cell: (u) => when.format(u.createdAt) },
+          ]}
+        />
       )}
     </div>
   );

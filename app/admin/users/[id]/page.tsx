@@ -2,23 +2,17 @@ import { randomUUID } from "node:crypto";
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { MovementPager, movementColumns } from "@/components/billing/movements";
+import { DataTable } from "@/components/ui/data-table";
 import { requireAdmin } from "@/lib/admin/access";
 import { auditLabel, listAudit } from "@/lib/admin/audit";
 import { getUserForAdmin } from "@/lib/admin/users";
 import { listMovements } from "@/lib/billing/queries";
-import { signed, single, when } from "../../_components/format";
+import { single, when } from "../../_components/format";
 import { CreditForm, FreezeForm, SignOutForm } from "../../_components/user-forms";
 
 export const metadata: Metadata = { title: "User" };
 export const dynamic = "force-dynamic";
-
-function pageHref(userId: string, cursor: { before?: string; after?: string }): string {
-  const params = new URLSearchParams();
-  if (cursor.before) params.set("before", cursor.before);
-  if (cursor.after) params.set("after", cursor.after);
-  const search = params.toString();
-  return `/admin/users/${userId}${search ? `?${search}` : ""}#ledger-title`;
-}
 
 export default async function AdminUserPage({
   params,
@@ -99,59 +93,18 @@ export default async function AdminUserPage({
         {ledger.rows.length === 0 ? (
           <p>No credit movements.</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Ledger, newest first</caption>
-              <thead className="border-b border-stone-200 text-stone-600 dark:border-stone-800 dark:text-stone-400">
-                <tr>
-                  <th scope="col" className="py-2 pr-3 font-medium">
-                    When (UTC)
-                  </th>
-                  <th scope="col" className="py-2 pr-3 font-medium">
-                    Kind
-                  </th>
-                  <th scope="col" className="py-2 pr-3 text-right font-medium">
-                    Amount
-                  </th>
-                  <th scope="col" className="py-2 pr-3 text-right font-medium">
-                    Balance after
-                  </th>
-                  <th scope="col" className="py-2 font-medium">
-                    Reason
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {ledger.rows.map((m) => (
-                  <tr key={m.id} className="border-b border-stone-100 dark:border-stone-800/60">
-                    <td className="py-2 pr-3 whitespace-nowrap">{when.format(m.createdAt)}</td>
-                    <td className="py-2 pr-3">{m.kind}</td>
-                    <td className="py-2 pr-3 text-right tabular-nums">{signed(m.amount)}</td>
-                    <td className="py-2 pr-3 text-right tabular-nums">{m.balanceAfter}</td>
-                    <td className="py-2">{m.reason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Ledger, newest first"
+            rows={ledger.rows}
+            rowKey={(m) => m.id}
+            columns={[
+              { header: "When (UTC)", className: "whitespace-nowrap", cell: (m) => when.format(m.createdAt) },
+              ...movementColumns,
+              { header: "Reason", cell: (m) => m.reason },
+            ]}
+          />
         )}
-        <nav aria-label="Ledger pages" className="flex gap-3 text-sm">
-          {ledger.newer ? (
-            <>
-              <Link href={pageHref(user.id, {})} className="underline">
-                Newest
-              </Link>
-              <Link href={pageHref(user.id, { after: ledger.newer })} className="underline">
-                Newer movements
-              </Link>
-            </>
-          ) : null}
-          {ledger.older ? (
-            <Link href={pageHref(user.id, { before: ledger.older })} className="underline">
-              Older movements
-            </Link>
-          ) : null}
-        </nav>
+        <MovementPager label="Ledger pages" page={ledger} path={`/admin/users/${user.id}`} hash="ledger-title" />
       </section>
 
       <section aria-labelledby="user-audit-title" className="flex flex-col gap-2">

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { buttonClass } from "@/components/ui/button";
+import { DataTable } from "@/components/ui/data-table";
 import { API_SCOPES, type ApiScope, displayPrefix, SCOPE_LABELS } from "@/lib/api-keys/scopes";
 import { createApiKeyAction, revokeApiKeyAction } from "../actions";
 
@@ -145,48 +146,37 @@ export function ApiKeysPanel({ keys }: { keys: ApiKeyRow[] }) {
         {keys.length === 0 ? (
           <p className="text-sm text-stone-600 dark:text-stone-400">No keys yet.</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs text-stone-600 dark:text-stone-400">
-                <tr>
-                  <th className="py-2 pr-3 font-medium">Name</th>
-                  <th className="py-2 pr-3 font-medium">Key</th>
-                  <th className="py-2 pr-3 font-medium">Scopes</th>
-                  <th className="py-2 pr-3 font-medium">Created</th>
-                  <th className="py-2 pr-3 font-medium">Last used</th>
-                  <th className="py-2 font-medium">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-stone-200 dark:divide-stone-800">
-                {keys.map((key) => (
-                  <tr key={key.id} className={key.revokedAt ? "text-stone-500" : undefined}>
-                    <td className="py-2 pr-3">{key.name}</td>
-                    <td className="py-2 pr-3 font-mono text-xs">{displayPrefix(key.prefix)}</td>
-                    <td className="py-2 pr-3">{key.scopes.join(", ")}</td>
-                    <td className="py-2 pr-3">{when(key.createdAt, "")}</td>
-                    <td className="py-2 pr-3">{when(key.lastUsedAt, "Never")}</td>
-                    <td className="py-2">
-                      {key.revokedAt ? (
-                        <span>Revoked {when(key.revokedAt, "")}</span>
-                      ) : (
-                        <button
-                          type="button"
-                          className={buttonClass("ghost", "px-3 py-1")}
-                          onClick={() => revoke(key)}
-                          disabled={busy}
-                          aria-label={`Revoke ${key.name}`}
-                        >
-                          Revoke
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Your keys"
+            rows={keys}
+            rowKey={(key) => key.id}
+            rowClassName={(key) => (key.revokedAt ? "text-stone-500" : undefined)}
+            columns={[
+              { header: "Name", cell: (key) => key.name },
+              { header: "Key", className: "font-mono text-xs", cell: (key) => displayPrefix(key.prefix) },
+              { header: "Scopes", cell: (key) => key.scopes.join(", ") },
+              { header: "Created", cell: (key) => when(key.createdAt, "") },
+              { header: "Last used", cell: (key) => when(key.lastUsedAt, "Never") },
+              {
+                header: "Actions",
+                hideHeader: true,
+                cell: (key) =>
+                  key.revokedAt ? (
+                    <span>Revoked {when(key.revokedAt, "")}</span>
+                  ) : (
+                    <button
+                      type="button"
+                      className={buttonClass("ghost", "px-3 py-1")}
+                      onClick={() => revoke(key)}
+                      disabled={busy}
+                      aria-label={`Revoke ${key.name}`}
+                    >
+                      Revoke
+                    </button>
+                  ),
+              },
+            ]}
+          />
         )}
       </section>
     </div>

@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
 import { buttonClass } from "@/components/ui/button";
+import { DataTable } from "@/components/ui/data-table";
 import { createWebhookEndpointAction, deleteWebhookEndpointAction, resendWebhookDeliveryAction } from "../actions";
 
 type EndpointRow = { id: string; url: string; secret: string };
@@ -130,50 +131,48 @@ export function WebhooksPanel({ endpoints, deliveries }: { endpoints: EndpointRo
         {deliveries.length === 0 ? (
           <p className="text-sm text-stone-600 dark:text-stone-400">Nothing sent yet.</p>
         ) : (
-          <div className="overflow-x-auto">
-            <table className="w-full text-left text-sm">
-              <thead className="text-xs text-stone-600 dark:text-stone-400">
-                <tr>
-                  <th className="py-2 pr-3 font-medium">Event</th>
-                  <th className="py-2 pr-3 font-medium">Endpoint</th>
-                  <th className="py-2 pr-3 font-medium">Status</th>
-                  <th className="py-2 pr-3 font-medium">Response</th>
-                  <th className="py-2 pr-3 font-medium">Sent</th>
-                  <th className="py-2 font-medium">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-stone-200 dark:divide-stone-800">
-                {deliveries.map((d) => (
-                  <tr key={d.id}>
-                    <td className="py-2 pr-3 font-mono text-xs">{d.eventType}</td>
-                    <td className="max-w-48 truncate py-2 pr-3" title={d.url}>
-                      {d.url}
-                    </td>
-                    <td className="py-2 pr-3">
-                      {STATUS_WORDS[d.status]} ({d.attempts} {d.attempts === 1 ? "attempt" : "attempts"})
-                    </td>
-                    <td className="py-2 pr-3" title={d.lastError ?? undefined}>
-                      {d.responseStatus ?? (d.lastError ? "no answer" : "—")}
-                    </td>
-                    <td className="py-2 pr-3">{dateTime.format(new Date(d.createdAt))} UTC</td>
-                    <td className="py-2">
-                      <button
-                        type="button"
-                        className={buttonClass("ghost", "px-3 py-1")}
-                        disabled={busy}
-                        aria-label={`Resend ${d.eventType} to ${d.url}`}
-                        onClick={() => run(() => resendWebhookDeliveryAction({ id: d.id }), "Delivery queued again.")}
-                      >
-                        Resend
-                      </button>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            caption="Recent deliveries"
+            rows={deliveries}
+            rowKey={(d) => d.id}
+            columns={[
+              { header: "Event", className: "font-mono text-xs", cell: (d) => d.eventType },
+              {
+                header: "Endpoint",
+                cell: (d) => (
+                  <span className="block max-w-48 truncate" title={d.url}>
+                    {d.url}
+                  </span>
+                ),
+              },
+              {
+                header: "Status",
+                cell: (d) => `${STATUS_WORDS[d.status]} (${d.attempts} ${d.attempts === 1 ? "attempt" : "attempts"})`,
+              },
+              {
+                header: "Response",
+                cell: (d) => (
+                  <span title={d.lastError ?? undefined}>{d.responseStatus ?? (d.lastError ? "no answer" : "—")}</span>
+                ),
+              },
+              { header: "Sent", cell: (d) => `${dateTime.format(new Date(d.createdAt))} UTC` },
+              {
+                header: "Actions",
+                hideHeader: true,
+                cell: (d) => (
+                  <button
+                    type="button"
+                    className={buttonClass("ghost", "px-3 py-1")}
+                    disabled={busy}
+                    aria-label={`Resend ${d.eventType} to ${d.url}`}
+                    onClick={() => run(() => resendWebhookDeliveryAction({ id: d.id }), "Delivery queued again.")}
+                  >
+                    Resend
+                  </button>
+                ),
+              },
+            ]}
+          />
         )}
       </section>
     </div>
