@@ -1,10 +1,17 @@
 import Link from "next/link";
-import { NavLinks } from "@/components/shell/nav-links";
+import { type NavLink, NavLinks } from "@/components/shell/nav-links";
 import { buttonClass } from "@/components/ui/button";
 import { getAccountSummary } from "@/lib/account";
 import { requireUser } from "@/lib/auth/require-user";
 
 export const dynamic = "force-dynamic";
+
+const LINKS: NavLink[] = [
+  { href: "/studio", label: "Studio" },
+  { href: "/history", label: "History" },
+  { href: "/billing", label: "Billing" },
+  { href: "/settings/api-keys", label: "Settings", section: "/settings" },
+];
 
 export default async function StudioLayout({ children }: { children: React.ReactNode }) {
   const user = await requireUser();
@@ -17,9 +24,7 @@ export default async function StudioLayout({ children }: { children: React.React
             <Link href="/studio" className="text-lg font-semibold tracking-tight">
               Atelier
             </Link>
-            <nav aria-label="Main">
-              <NavLinks />
-            </nav>
+            <NavLinks label="Main" links={LINKS} />
           </div>
           <div className="flex items-center gap-3 text-sm">
             <Link

@@ -1,10 +1,18 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { type NavLink, NavLinks } from "@/components/shell/nav-links";
 import { requireAdmin } from "@/lib/admin/access";
-import { AdminNav } from "./_components/admin-nav";
 
 export const metadata: Metadata = { title: { template: "%s · Admin · Atelier", default: "Admin" }, robots: "noindex" };
 export const dynamic = "force-dynamic";
+
+const LINKS: NavLink[] = [
+  { href: "/admin", label: "Overview", exact: true },
+  { href: "/admin/users", label: "Users" },
+  { href: "/admin/generations", label: "Failed generations" },
+  { href: "/admin/ledger", label: "Ledger check" },
+  { href: "/admin/audit", label: "Audit log" },
+];
 
 // Each page checks the role again itself: a layout is not re-run on every navigation.
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {
@@ -17,9 +25,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
             <Link href="/admin" className="text-lg font-semibold tracking-tight">
               Atelier admin
             </Link>
-            <nav aria-label="Admin">
-              <AdminNav />
-            </nav>
+            <NavLinks label="Admin" links={LINKS} />
           </div>
           <div className="flex items-center gap-3 text-sm">
             <span className="text-stone-600 dark:text-stone-400" data-testid="admin-email">
