@@ -1,10 +1,13 @@
 "use client";
 
-import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
+import { ActionFeedback } from "@/components/ui/action-feedback";
 import { buttonClass } from "@/components/ui/button";
 import { DataTable } from "@/components/ui/data-table";
 import { API_SCOPES, type ApiScope, displayPrefix, SCOPE_LABELS } from "@/lib/api-keys/scopes";
+import { SettingsForm, TextField } from "../../_components/settings-form";
+import { SettingsSection } from "../../_components/settings-section";
+import { useSettingsAction } from "../../_components/use-settings-action";
 import { createApiKeyAction, revokeApiKeyAction } from "../actions";
 
 export type ApiKeyRow = {
@@ -25,41 +28,22 @@ const when = (iso: string | null, never: string) => (iso ? `${dateTime.format(ne
  * is stored, so it can never be shown again (make a new key instead).
  */
 export function ApiKeysPanel({ keys }: { keys: ApiKeyRow[] }) {
-  const router = useRouter();
-  const nameId = useId();
   const secretId = useId();
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
-  const [message, setMessage] = useState("");
-  const [error, setError] = useState("");
-  const [busy, setBusy] = useState(false);
+  const { busy, message, error, setMessage, run } = useSettingsAction();
 
   const create = async (formData: FormData) => {
-    setBusy(true);
-    const result = await createApiKeyAction(formData);
-    setBusy(false);
-    if (!result.ok) {
-      setError(result.error.message);
-      return;
-    }
-    setError("");
-    setCreated(result.data);
-    setMessage("Key created. Copy it now: it is shown only once.");
-    router.refresh();
+    const made = await run(() => createApiKeyAction(formData), {
+      done: "Key created. Copy it now: it is shown only once.",
+    });
+    if (made) setCreated(made);
   };
 
-  const revoke = async (key: ApiKeyRow) => {
-    if (!window.confirm(`Revoke "${key.name}"? Requests using it stop working at once.`)) return;
-    setBusy(true);
-    const result = await revokeApiKeyAction({ id: key.id });
-    setBusy(false);
-    if (!result.ok) {
-      setError(result.error.message);
-      return;
-    }
-    setError("");
-    setMessage(`"${key.name}" revoked.`);
-    router.refresh();
-  };
+  const revoke = (key: ApiKeyRow) =>
+    run(() => revokeApiKeyAction({ id: key.id }), {
+      confirm: `Revoke "${key.name}"? Requests using it stop working at once.`,
+      done: `"${key.name}" revoked.`,
+    });
 
   const copy = async () => {
     if (!created) return;
@@ -73,24 +57,9 @@ export function ApiKeysPanel({ keys }: { keys: ApiKeyRow[] }) {
 
   return (
     <div className="flex flex-col gap-6">
-      <form
-        action={create}
-        className="flex flex-col gap-3 rounded-xl border border-stone-200 bg-white p-4 dark:border-stone-800 dark:bg-stone-900"
-      >
+      <SettingsForm action={create}>
         <h2 className="text-lg font-semibold">Create a key</h2>
-        <div className="flex flex-col gap-1">
-          <label htmlFor={nameId} className="text-sm font-medium">
-            Name
-          </label>
-          <input
-            id={nameId}
-            name="name"
-            required
-            maxLength={60}
-            placeholder="e.g. my-script"
-            className="rounded-lg border border-stone-300 bg-white px-3 py-2 text-sm dark:border-stone-700 dark:bg-stone-950"
-          />
-        </div>
+        <TextField label="Name" name="name" required maxLength={60} placeholder="e.g. my-script" />
         <fieldset className="flex flex-col gap-1">
           <legend className="text-sm font-medium">Scopes</legend>
           {API_SCOPES.map((scope) => (
@@ -105,7 +74,7 @@ export function ApiKeysPanel({ keys }: { keys: ApiKeyRow[] }) {
             Create key
           </button>
         </div>
-      </form>
+      </SettingsForm>
 
       {created && (
         <div className="flex flex-col gap-2 rounded-xl border border-amber-300 bg-amber-50 p-4 dark:border-amber-700 dark:bg-amber-950">
@@ -130,55 +99,41 @@ export function ApiKeysPanel({ keys }: { keys: ApiKeyRow[] }) {
         </div>
       )}
 
-      <p role="status" aria-live="polite" className="text-sm">
-        {message}
-      </p>
-      {error && (
-        <p role="alert" className="text-sm text-red-700 dark:text-red-400">
-          {error}
-        </p>
-      )}
+      <ActionFeedback message={message} error={error} />
 
-      <section aria-labelledby="keys-title" className="flex flex-col gap-2">
-        <h2 id="keys-title" className="text-lg font-semibold">
-          Your keys
-        </h2>
-        {keys.length === 0 ? (
-          <p className="text-sm text-stone-600 dark:text-stone-400">No keys yet.</p>
-        ) : (
-          <DataTable
-            caption="Your keys"
-            rows={keys}
-            rowKey={(key) => key.id}
-            rowClassName={(key) => (key.revokedAt ? "text-stone-500" : undefined)}
-            columns={[
-              { header: "Name", cell: (key) => key.name },
-              { header: "Key", className: "font-mono text-xs", cell: (key) => displayPrefix(key.prefix) },
-              { header: "Scopes", cell: (key) => key.scopes.join(", ") },
-              { header: "Created", cell: (key) => when(key.createdAt, "") },
-              { header: "Last used", cell: (key) => when(key.lastUsedAt, "Never") },
-              {
-                header: "Actions",
-                hideHeader: true,
-                cell: (key) =>
-                  key.revokedAt ? (
-                    <span>Revoked {when(key.revokedAt, "")}</span>
-                  ) : (
-                    <button
-                      type="button"
-                      className={buttonClass("ghost", "px-3 py-1")}
-                      onClick={() => revoke(key)}
-                      disabled={busy}
-                      aria-label={`Revoke ${key.name}`}
-                    >
-                      Revoke
-                    </button>
-                  ),
-              },
-            ]}
-          />
-        )}
-      </section>
+      <SettingsSection id="keys-title" title="Your keys" empty={keys.length === 0 ? "No keys yet." : null}>
+        <DataTable
+          caption="Your keys"
+          rows={keys}
+          rowKey={(key) => key.id}
+          rowClassName={(key) => (key.revokedAt ? "text-stone-500" : undefined)}
+          columns={[
+            { header: "Name", cell: (key) => key.name },
+            { header: "Key", className: "font-mono text-xs", cell: (key) => displayPrefix(key.prefix) },
+            { header: "Scopes", cell: (key) => key.scopes.join(", ") },
+            { header: "Created", cell: (key) => when(key.createdAt, "") },
+            { header: "Last used", cell: (key) => when(key.lastUsedAt, "Never") },
+            {
+              header: "Actions",
+              hideHeader: true,
+              cell: (key) =>
+                key.revokedAt ? (
+                  <span>Revoked {when(key.revokedAt, "")}</span>
+                ) : (
+                  <button
+                    type="button"
+                    className={buttonClass("ghost", "px-3 py-1")}
+                    onClick={() => revoke(key)}
+                    disabled={busy}
+                    aria-label={`Revoke ${key.name}`}
+                  >
+                    Revoke
+                  </button>
+                ),
+            },
+          ]}
+        />
+      </SettingsSection>
     </div>
   );
 }
