@@ -2,6 +2,7 @@ import "server-only";
 import type { Tx } from "@/lib/credits/ledger";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { decodeCursor, encodeCursor, olderThan } from "@/lib/pagination/cursor";
 import type { Admin } from "./access";
 
 // The admin audit log: who did what to whom, when and why. Written in the same transaction as the
@@ -53,18 +54,6 @@ export type AuditRow = {
 
 export const AUDIT_PAGE_SIZE = 50;
 
-function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | null {
-  if (!cursor) return null;
-  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const createdAt = new Date(iso ?? "");
-  if (!id || Number.isNaN(createdAt.getTime())) return null;
-  return { createdAt, id };
-}
-
 /** Newest first, keyset-paginated (`before` is the `older` cursor of the previous page). */
 export async function listAudit({
   before,
@@ -75,18 +64,11 @@ export async function listAudit({
   targetUserId?: string;
   limit?: number;
 } = {}): Promise<{ rows: AuditRow[]; older: string | null }> {
-  const olderThan = decodeCursor(before);
+  const cursor = decodeCursor(before);
   const rows = await db().adminAuditEntry.findMany({
     where: {
       ...(targetUserId ? { targetUserId } : {}),
-      ...(olderThan
-        ? {
-            OR: [
-              { createdAt: { lt: olderThan.createdAt } },
-              { createdAt: olderThan.createdAt, id: { lt: olderThan.id } },
-            ],
-          }
-        : {}),
+      ...(cursor ? olderThan(cursor) : {}),
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit + 1,

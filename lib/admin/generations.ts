@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { decodeCursor, encodeCursor, olderThan } from "@/lib/pagination/cursor";
 
 // Failed generations across all accounts, for the admin area: what the provider answered (the
 // classified error, the provider's own error text and its request id) and how long each stage took.
@@ -23,18 +24,6 @@ export type FailedGeneration = {
 
 export const FAILED_PAGE_SIZE = 50;
 
-function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | null {
-  if (!cursor) return null;
-  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const createdAt = new Date(iso ?? "");
-  if (!id || Number.isNaN(createdAt.getTime())) return null;
-  return { createdAt, id };
-}
-
 /** Failed generations newest first, optionally of one error code and/or one model. */
 export async function listFailedGenerations({
   code,
@@ -47,20 +36,13 @@ export async function listFailedGenerations({
   before?: string;
   limit?: number;
 }): Promise<{ rows: FailedGeneration[]; older: string | null }> {
-  const olderThan = decodeCursor(before);
+  const cursor = decodeCursor(before);
   const found = await db().generation.findMany({
     where: {
       status: "FAILED",
       ...(code ? { errorCode: code } : {}),
       ...(model ? { model } : {}),
-      ...(olderThan
-        ? {
-            OR: [
-              { createdAt: { lt: olderThan.createdAt } },
-              { createdAt: olderThan.createdAt, id: { lt: olderThan.id } },
-            ],
-          }
-        : {}),
+      ...(cursor ? olderThan(cursor) : {}),
     },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: limit + 1,

@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import type { MovementKind, PurchaseStatus } from "@/lib/generated/prisma/enums";
+import { decodeCursor, encodeCursor, newerThan, olderThan } from "@/lib/pagination/cursor";
 
 export const MOVEMENTS_PAGE_SIZE = 25;
 
@@ -17,19 +18,6 @@ export type MovementRow = {
 
 export type MovementPage = { rows: MovementRow[]; older: string | null; newer: string | null };
 
-/** An opaque keyset cursor: the (createdAt, id) of a row, newest first. */
-function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string | undefined): { createdAt: Date; id: string } | null {
-  if (!cursor) return null;
-  const [iso, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const createdAt = new Date(iso ?? "");
-  if (!id || Number.isNaN(createdAt.getTime())) return null;
-  return { createdAt, id };
-}
-
 /**
  * One page of the user's ledger, newest first. `before` pages to older rows, `after` back to
  * newer ones; both are keyset cursors, so pages stay stable while new movements arrive.
@@ -45,23 +33,10 @@ export async function listMovements({
   after?: string;
   limit?: number;
 }): Promise<MovementPage> {
-  const olderThan = decodeCursor(before);
-  const newerThan = olderThan ? null : decodeCursor(after);
-  const where = olderThan
-    ? {
-        userId,
-        OR: [{ createdAt: { lt: olderThan.createdAt } }, { createdAt: olderThan.createdAt, id: { lt: olderThan.id } }],
-      }
-    : newerThan
-      ? {
-          userId,
-          OR: [
-            { createdAt: { gt: newerThan.createdAt } },
-            { createdAt: newerThan.createdAt, id: { gt: newerThan.id } },
-          ],
-        }
-      : { userId };
-  const direction = newerThan ? "asc" : "desc";
+  const older = decodeCursor(before);
+  const newer = older ? null : decodeCursor(after);
+  const where = { userId, ...(older ? olderThan(older) : newer ? newerThan(newer) : {}) };
+  const direction = newer ? "asc" : "desc";
   const found = await db().creditMovement.findMany({
     where,
     orderBy: [{ createdAt: direction }, { id: direction }],
@@ -79,12 +54,12 @@ export async function listMovements({
   });
   const hasMore = found.length > limit;
   const page = found.slice(0, limit);
-  if (newerThan) page.reverse();
+  if (newer) page.reverse();
   const rows = page.map(({ purchase, ...row }) => ({ ...row, receiptUrl: purchase?.receiptUrl ?? null }));
   const first = rows[0];
   const last = rows.at(-1);
-  const moreOlder = newerThan ? true : hasMore;
-  const moreNewer = newerThan ? hasMore : Boolean(olderThan);
+  const moreOlder = newer ? true : hasMore;
+  const moreNewer = newer ? hasMore : Boolean(older);
   return {
     rows,
     older: moreOlder && last ? encodeCursor(last) : null,
