@@ -1,25 +1,14 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
 import Link from "next/link";
+import { apiBaseUrl } from "@/lib/api/base-url";
 import { apiExamples } from "@/lib/api/examples";
-import { env } from "@/lib/env";
 import { CodeExample } from "./_components/code-example";
 
 export const metadata: Metadata = { title: "API · Atelier" };
 export const dynamic = "force-dynamic";
 
-/** This studio's API base URL as the reader reaches it (AUTH_URL when configured). */
-async function baseUrl(): Promise<string> {
-  const configured = env().AUTH_URL;
-  if (configured) return `${new URL(configured).origin}/v1`;
-  const h = await headers();
-  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
-  const proto = h.get("x-forwarded-proto") ?? "http";
-  return `${proto}://${host}/v1`;
-}
-
 export default async function ApiDocsPage() {
-  const base = await baseUrl();
+  const base = await apiBaseUrl();
   const examples = apiExamples(base);
   return (
     <main id="main" className="mx-auto flex max-w-4xl flex-col gap-8 px-6 py-12">

@@ -1,21 +1,11 @@
 import type { Metadata } from "next";
-import { headers } from "next/headers";
+import { apiBaseUrl } from "@/lib/api/base-url";
 import { listApiKeys, MAX_ACTIVE_KEYS } from "@/lib/api-keys/keys";
 import { requireUser } from "@/lib/auth/require-user";
 import { db } from "@/lib/db";
-import { env } from "@/lib/env";
 import { ApiKeysPanel } from "./_components/api-keys-panel";
 
 export const metadata: Metadata = { title: "API keys · Atelier" };
-
-async function apiBaseUrl(): Promise<string> {
-  const configured = env().AUTH_URL;
-  if (configured) return `${new URL(configured).origin}/v1`;
-  const h = await headers();
-  const host = h.get("x-forwarded-host") ?? h.get("host") ?? "localhost:3000";
-  const proto = h.get("x-forwarded-proto") ?? "http";
-  return `${proto}://${host}/v1`;
-}
 
 export default async function ApiKeysPage() {
   const user = await requireUser();
