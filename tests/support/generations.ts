@@ -1,5 +1,5 @@
 import pg from "pg";
-import { afterAll } from "vitest";
+import { afterAll, expect } from "vitest";
 import { findLedgerMismatches } from "../../lib/credits/ledger";
 import type { Db } from "../../lib/db";
 import { configureJobs, stopJobs } from "../../lib/jobs";
@@ -54,6 +54,19 @@ export async function movementsOf(database: Db, generationId: string) {
 export async function expectLedgerBalanced(database: Db): Promise<void> {
   const mismatches = await findLedgerMismatches(database);
   if (mismatches.length > 0) throw new Error(`ledger mismatches: ${JSON.stringify(mismatches)}`);
+}
+
+/** The generation reserved 8 credits and settled them once; the user's balance; the ledger adds up. */
+export async function expectChargedOnce(
+  database: Db,
+  { generationId, userId, balance }: { generationId: string; userId: string; balance: number },
+): Promise<void> {
+  expect(await movementsOf(database, generationId)).toEqual([
+    ["RESERVE", -8],
+    ["SETTLE", 0],
+  ]);
+  expect(await balanceOf(database, userId)).toBe(balance);
+  await expectLedgerBalanced(database);
 }
 
 let counter = 0;
