@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
 import { type ChartSeries, DailyChart } from "@/components/charts/daily-chart";
+import { RangeLinks } from "@/components/charts/range-links";
 import { DataTable } from "@/components/ui/data-table";
 import { requireAdmin } from "@/lib/admin/access";
 import {
@@ -73,18 +74,12 @@ export default async function AdminOverviewPage({
     <div className="flex flex-col gap-10">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <h1 className="text-2xl font-semibold">Overview</h1>
-        <nav aria-label="Overview range" className="flex gap-2 text-sm">
-          {OVERVIEW_RANGES.map((days) => (
-            <Link
-              key={days}
-              href={`/admin?range=${days}`}
-              aria-current={days === range ? "page" : undefined}
-              className={`rounded-lg px-2 py-1 ${days === range ? "bg-stone-200 font-medium dark:bg-stone-800" : "underline"}`}
-            >
-              Last {days} days
-            </Link>
-          ))}
-        </nav>
+        <RangeLinks
+          label="Overview range"
+          ranges={OVERVIEW_RANGES}
+          current={range}
+          href={(days) => `/admin?range=${days}`}
+        />
       </div>
 
       <Section id="queue-title" title="Job queue now">

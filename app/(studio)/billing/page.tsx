@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { z } from "zod";
+import { RangeLinks } from "@/components/charts/range-links";
 import { getAccountSummary } from "@/lib/account";
 import { requireUser } from "@/lib/auth/require-user";
 import { listMovements, usageByDay } from "@/lib/billing/queries";
@@ -107,18 +107,12 @@ export default async function BillingPage({
           <h2 id="usage-title" className="text-xl font-semibold">
             Usage
           </h2>
-          <nav aria-label="Usage range" className="flex gap-2 text-sm">
-            {RANGES.map((days) => (
-              <Link
-                key={days}
-                href={`/billing?range=${days}#usage-title`}
-                aria-current={days === range ? "page" : undefined}
-                className={`rounded-lg px-2 py-1 ${days === range ? "bg-stone-200 font-medium dark:bg-stone-800" : "underline"}`}
-              >
-                Last {days} days
-              </Link>
-            ))}
-          </nav>
+          <RangeLinks
+            label="Usage range"
+            ranges={RANGES}
+            current={range}
+            href={(days) => `/billing?range=${days}#usage-title`}
+          />
         </div>
         <UsageChart days={usage} />
       </section>
