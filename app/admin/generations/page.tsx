@@ -13,7 +13,36 @@ export const dynamic = "force-dynamic";
 const filter = z.string().trim().max(200).optional().catch(undefined);
 const query = z.object({ code: filter, model: filter, before: filter });
 
-const select = "rounded-lg border border-stone-300 px-3 py-2 dark:border-stone-700 dark:bg-stone-900";
+/** A filter: "Any" or one of the values seen among failures. */
+function AnyOf({
+  label,
+  name,
+  value,
+  choices,
+}: {
+  label: string;
+  name: string;
+  value: string | undefined;
+  choices: string[];
+}) {
+  return (
+    <label className="flex flex-col gap-1 text-sm">
+      {label}
+      <select
+        name={name}
+        defaultValue={value ?? ""}
+        className="rounded-lg border border-stone-300 px-3 py-2 dark:border-stone-700 dark:bg-stone-900"
+      >
+        <option value="">Any</option>
+        {choices.map((c) => (
+          <option key={c} value={c}>
+            {c}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 function seconds(from: Date | null, to: Date | null): string {
   return from && to ? `${((to.getTime() - from.getTime()) / 1000).toFixed(1)} s` : "—";
@@ -45,28 +74,8 @@ export default async function AdminGenerationsPage({
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-semibold">Failed generations</h1>
       <form action="/admin/generations" className="flex flex-wrap items-end gap-2" aria-label="Filter failures">
-        <label className="flex flex-col gap-1 text-sm">
-          Error code
-          <select name="code" defaultValue={code ?? ""} className={select}>
-            <option value="">Any</option>
-            {choices.codes.map((c) => (
-              <option key={c} value={c}>
-                {c}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="flex flex-col gap-1 text-sm">
-          Model
-          <select name="model" defaultValue={model ?? ""} className={select}>
-            <option value="">Any</option>
-            {choices.models.map((m) => (
-              <option key={m} value={m}>
-                {m}
-              </option>
-            ))}
-          </select>
-        </label>
+        <AnyOf label="Error code" name="code" value={code} choices={choices.codes} />
+        <AnyOf label="Model" name="model" value={model} choices={choices.models} />
         <button type="submit" className={buttonClass("secondary")}>
           Filter
         </button>
