@@ -67,7 +67,7 @@ async function upscaled(asked: RequestSummary): Promise<Buffer> {
     .toBuffer();
 }
 
-/** The references in equal columns across the asked size, tinted with a hue from `digest`. */
+/** The references in equal columns across the asked size, washed with a hue from `digest`. */
 async function composite(asked: RequestSummary, digest: Buffer): Promise<Buffer> {
   const { width, height } = asked;
   const count = Math.max(1, asked.references.length);
@@ -81,13 +81,16 @@ async function composite(asked: RequestSummary, digest: Buffer): Promise<Buffer>
       top: 0,
     })),
   );
+  // A translucent wash of one hue: the references stay recognisable, the result is visibly "edited".
   const hue = ((digest[0] ?? 0) / 255) * 360;
-  const tint = `hsl(${hue.toFixed(0)}, 70%, 60%)`;
+  const wash = Buffer.from(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
+      `<rect width="${width}" height="${height}" fill="hsl(${hue.toFixed(0)},70%,55%)" fill-opacity="0.3"/></svg>`,
+  );
   return sharp({ create: { width, height, channels: 3, background: "#808080" } })
-    .composite(tiles)
-    .png()
-    .toBuffer()
-    .then((flat) => sharp(flat).tint(tint).png({ compressionLevel: 6 }).toBuffer());
+    .composite([...tiles, { input: wash, left: 0, top: 0 }])
+    .png({ compressionLevel: 6 })
+    .toBuffer();
 }
 
 /** Soft colour fields on a two-tone gradient, with a few thin rings: every number comes from `digest`. */
