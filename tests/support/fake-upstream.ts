@@ -197,8 +197,10 @@ const upscale = fakeModel(
       const data = dataUrl(value);
       if (!data) return true;
       if (data.bytes.length > UPSCALE_MAX_BYTES) return false;
-      const meta = await sharp(data.bytes).metadata();
-      return (meta.width ?? 0) <= 4096 && (meta.height ?? 0) <= 4096;
+      const meta = await sharp(data.bytes)
+        .metadata()
+        .catch(() => null);
+      return meta !== null && (meta.width ?? 0) <= 4096 && (meta.height ?? 0) <= 4096;
     }, "image_url must be at most 4.7 MB and 4096x4096"),
     resolution: z.enum(["2k", "4k"]).optional(),
     scale: z.number().int().min(0).max(100).optional(),
