@@ -1,4 +1,4 @@
-import { seedream45 } from "@/lib/models/seedream-next";
+import { seedream45, seedream50Lite } from "@/lib/models/seedream-next";
 import { seedreamV4Edit, seedreamV4TextToImage } from "@/lib/models/seedream-v4";
 import type { ModelChoice, ModelEntry } from "@/lib/models/types";
 import { dreaminaUpscale } from "@/lib/models/upscale";
@@ -9,7 +9,13 @@ import { dreaminaUpscale } from "@/lib/models/upscale";
 
 export type { ModelChoice, ModelEntry, ModelRequest, ReferenceLimits, RequestSummary, SizeRules } from "./types";
 
-export const MODELS: readonly ModelEntry[] = [seedreamV4TextToImage, seedreamV4Edit, seedream45, dreaminaUpscale];
+export const MODELS: readonly ModelEntry[] = [
+  seedreamV4TextToImage,
+  seedreamV4Edit,
+  seedream45,
+  seedream50Lite,
+  dreaminaUpscale,
+];
 
 /** The model a generation uses when none is named (the form's first choice, the API's default). */
 export const DEFAULT_MODEL: ModelEntry = seedreamV4TextToImage;

@@ -71,3 +71,10 @@ export const seedream45 = seedreamNext({
   description: "Sharper detail and text; generates, or edits with up to 14 references.",
   providerCreditsPerImage: 84_000,
 });
+
+export const seedream50Lite = seedreamNext({
+  id: "bytedance/seedream-5-0-lite-preview",
+  label: "Seedream 5.0 Lite",
+  description: "The newest Seedream (preview); generates, or edits with up to 14 references.",
+  providerCreditsPerImage: 91_000,
+});

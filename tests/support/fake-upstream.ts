@@ -12,7 +12,7 @@
 //   seedream-v4-text-to-image  prompt ≤ 4000, image_size preset | {width,height} 1024-4096,
 //                              seed ≥ 1, num_images 1-4, enable_safety_checker, sync_mode
 //   seedream-v4-edit           the same + image_urls (required, 1-10, https or data URL)
-//   seedream-4-5, 5-0-lite     prompt, image_urls (optional, 1-14), image_size "2K" | "4K" |
+//   seedream-4-5, 5-0-lite-preview  prompt, image_urls (optional, 1-14), image_size "2K" | "4K" |
 //                              {width,height} 1440-4096, seed, watermark, response_format; no num_images
 //   dreamina-creative-upscale  image_url (required, https or a JPEG/PNG data URL ≤ 4.7 MB and
 //                              ≤ 4096×4096), resolution "2k" | "4k", scale 0-100, response_format
@@ -224,6 +224,7 @@ const MODELS: Readonly<Record<string, FakeModel>> = {
   "bytedance/seedream-v4-text-to-image": seedreamV4("bytedance/seedream-v4-text-to-image", false),
   "bytedance/seedream-v4-edit": seedreamV4("bytedance/seedream-v4-edit", true),
   "bytedance/seedream-4-5": seedreamNext("bytedance/seedream-4-5", 84_000),
+  "bytedance/seedream-5-0-lite-preview": seedreamNext("bytedance/seedream-5-0-lite-preview", 91_000),
   "bytedance/dreamina-creative-upscale": upscale,
 };
 

@@ -322,6 +322,7 @@ describe("settings per model (the registry's rules)", () => {
       ["bytedance/seedream-v4-text-to-image", 4],
       [EDIT, 4],
       [NEXT, 6],
+      ["bytedance/seedream-5-0-lite-preview", 6],
       [UPSCALE, 8],
     ]);
     for (const m of MODELS) expect(m.creditsPerImage).toBe(creditsForProviderPrice(m.providerCreditsPerImage));
