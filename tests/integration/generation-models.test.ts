@@ -1,5 +1,6 @@
 import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
+import { parseSavedAnswer } from "../../lib/generations/answer";
 import { GENERATION_MESSAGES } from "../../lib/generations/messages";
 import { ReferenceUnavailableError, type ResolveReferences } from "../../lib/generations/references";
 import { runGeneration } from "../../lib/generations/run";
@@ -147,6 +148,18 @@ describe("a model without num_images: one call per image", () => {
       .sort((a, b) => a - b);
     expect(g.seedUsed).toBe(BigInt(seeds[0] ?? -1));
     expect(seeds).toEqual([0, 1, 2, 3].map((i) => (seeds[0] ?? 0) + i));
+  });
+});
+
+describe("saved answers", () => {
+  it("reads one saved before the registry (one call's images) as that call's, and refuses a wrong call count", () => {
+    const legacy = { images: [{ kind: "url", url: "https://cdn.example/a.png" }] };
+    expect(parseSavedAnswer(legacy, 1)).toEqual({ calls: [legacy] });
+    expect(parseSavedAnswer({ calls: [null, { failed: { code: "network", message: "m" } }] }, 2)).toEqual({
+      calls: [null, { failed: { code: "network", message: "m" } }],
+    });
+    expect(parseSavedAnswer({ calls: [null] }, 4)).toBeNull();
+    expect(parseSavedAnswer(null, 1)).toBeNull();
   });
 });
 

@@ -67,6 +67,10 @@ function switchModel(state: FormState, model: ModelChoice): FormState {
   };
 }
 
+function FieldError({ message }: { message: string | undefined }) {
+  return message ? <p className="text-sm text-red-600 dark:text-red-400">{message}</p> : null;
+}
+
 function chosenModel(models: ModelChoice[], id: string): ModelChoice {
   const model = models.find((m) => m.id === id) ?? models[0];
   if (!model) throw new Error("the studio has no model to offer");
@@ -258,10 +262,8 @@ export function GenerationForm({
             </button>
           </p>
         ) : null}
-        {fieldError("referenceIds") ? (
-          <p className="text-sm text-red-600 dark:text-red-400">{fieldError("referenceIds")}</p>
-        ) : null}
-        {fieldError("model") ? <p className="text-sm text-red-600 dark:text-red-400">{fieldError("model")}</p> : null}
+        <FieldError message={fieldError("referenceIds")} />
+        <FieldError message={fieldError("model")} />
       </div>
 
       <div className="flex flex-col gap-1.5">
@@ -288,7 +290,7 @@ export function GenerationForm({
           placeholder="A lighthouse at dusk, oil on canvas, warm light on the waves"
           className="w-full resize-y rounded-lg border border-stone-300 bg-white px-3 py-2 text-base outline-none focus:border-violet-500 dark:border-stone-700 dark:bg-stone-950"
         />
-        {fieldError("prompt") ? <p className="text-sm text-red-600 dark:text-red-400">{fieldError("prompt")}</p> : null}
+        <FieldError message={fieldError("prompt")} />
       </div>
 
       <SizePicker rules={model.size} value={state.size} onChange={(size) => update({ size })} error={sizeError} />
@@ -319,9 +321,7 @@ export function GenerationForm({
             {model.label} makes one image per request: each is charged when it arrives, and any that fails is refunded.
           </p>
         ) : null}
-        {fieldError("numImages") ? (
-          <p className="text-sm text-red-600 dark:text-red-400">{fieldError("numImages")}</p>
-        ) : null}
+        <FieldError message={fieldError("numImages")} />
       </fieldset>
 
       {model.seed ? (
@@ -376,7 +376,7 @@ export function GenerationForm({
               A new seed each time; each result shows its seed so you can fix it later.
             </p>
           )}
-          {fieldError("seed") ? <p className="text-sm text-red-600 dark:text-red-400">{fieldError("seed")}</p> : null}
+          <FieldError message={fieldError("seed")} />
         </fieldset>
       ) : null}
 
