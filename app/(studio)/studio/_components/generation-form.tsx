@@ -16,6 +16,7 @@ import type { GenerationView } from "@/lib/generations/view";
 import type { ModelChoice } from "@/lib/models";
 import { generateAction } from "../actions";
 import { CopyButton } from "./copy-button";
+import { ModelPicker } from "./model-picker";
 import { SizePicker, type SizeValue } from "./size-picker";
 
 /** Settings to load into the form ("reuse settings"); a new version reloads the same settings again. */
@@ -77,15 +78,6 @@ function chosenModel(models: ModelChoice[], id: string): ModelChoice {
   return model;
 }
 
-/** "Takes 1 to 10 reference images" and the like, from the model's limits. */
-function referencesHint(model: ModelChoice): string | null {
-  const limits = model.references;
-  if (!limits) return null;
-  if (limits.min === 0) return `Takes up to ${limits.max} reference images (optional).`;
-  if (limits.min === limits.max) return `Takes exactly ${limits.min} image.`;
-  return `Needs ${limits.min} to ${limits.max} reference images.`;
-}
-
 function randomSeed(): number {
   const [value = 1] = crypto.getRandomValues(new Uint32Array(1));
   return (value % SEED_MAX) + 1;
@@ -129,8 +121,6 @@ export function GenerationForm({
     seed: useId(),
     error: useId(),
     cost: useId(),
-    model: useId(),
-    modelAbout: useId(),
   };
 
   useEffect(() => setShortcut(isMac() ? "⌘+Enter" : "Ctrl+Enter"), []);
@@ -201,7 +191,6 @@ export function GenerationForm({
 
   const fieldError = (name: string) => error?.fields[name];
   const sizeError = fieldError("sizePreset") ?? fieldError("width") ?? fieldError("height");
-  const hint = referencesHint(model);
 
   return (
     <form
@@ -222,33 +211,14 @@ export function GenerationForm({
         </p>
       ) : null}
       <div className="flex flex-col gap-1.5">
-        <label htmlFor={ids.model} className="text-sm font-medium">
-          Model
-        </label>
-        <select
-          id={ids.model}
-          name="model"
-          value={model.id}
-          onChange={(e) => {
-            const next = models.find((m) => m.id === e.target.value);
-            if (next) {
-              submissionKey.current = null;
-              setState((s) => switchModel(s, next));
-            }
+        <ModelPicker
+          models={models}
+          value={model}
+          onChange={(next) => {
+            submissionKey.current = null;
+            setState((s) => switchModel(s, next));
           }}
-          aria-describedby={ids.modelAbout}
-          className="w-full rounded-lg border border-stone-300 bg-white px-3 py-2 text-sm dark:border-stone-700 dark:bg-stone-950"
-        >
-          {models.map((m) => (
-            <option key={m.id} value={m.id}>
-              {`${m.label} · ${m.creditsPerImage} credits per image`}
-            </option>
-          ))}
-        </select>
-        <p id={ids.modelAbout} className="text-xs text-stone-500 dark:text-stone-400">
-          {model.description}
-          {hint ? ` ${hint}` : ""}
-        </p>
+        />
         {state.referenceIds.length > 0 ? (
           <p className="flex items-center gap-2 text-xs text-stone-600 dark:text-stone-400">
             {state.referenceIds.length === 1 ? "1 reference image" : `${state.referenceIds.length} reference images`}{" "}
