@@ -15,11 +15,18 @@ export function findPack(id: string): CreditPack | undefined {
   return CREDIT_PACKS.find((p) => p.id === id);
 }
 
-/** Credits charged per image received, by model id (see lib/models.ts). Demo images cost the same
- * credits so an offline studio behaves like the real one; they spend no provider money. */
-export const CREDITS_PER_IMAGE: Readonly<Record<string, number>> = {
-  "bytedance/seedream-v4-text-to-image": 4,
-};
+/**
+ * The studio's price of one image from the provider's price, in provider credits (2,000,000 per US
+ * dollar). One studio credit per 15,750 provider credits, rounded up: Seedream 4.0's 63,000 ($0.0315)
+ * is today's 4 credits. A credit sells for $0.035 to $0.05 (the packs above), so an image costs the
+ * user 4.4 to 6.3 times what the provider charges, for every model. Each model's provider price is
+ * in its registry entry (lib/models/); demo images cost the same credits but no provider money.
+ */
+export const PROVIDER_CREDITS_PER_CREDIT = 15_750;
+
+export function creditsForProviderPrice(providerCreditsPerImage: number): number {
+  return Math.ceil(providerCreditsPerImage / PROVIDER_CREDITS_PER_CREDIT);
+}
 
 export const LOW_BALANCE_THRESHOLD = 20;
 

@@ -23,6 +23,7 @@ import pg from "pg";
 import sharp from "sharp";
 import { type EmbeddedPostgres, startEmbeddedPostgres } from "../lib/embedded-postgres";
 import { migrate } from "../lib/migrate";
+import { DEFAULT_MODEL_ID } from "../lib/models";
 
 const { values: options } = parseArgs({
   options: {
@@ -100,13 +101,13 @@ async function seed(url: string, storageDir: string): Promise<string> {
     `INSERT INTO "Generation" ("id", "userId", "idempotencyKey", "model", "source", "prompt", "sizePreset", "width",
         "height", "aspect", "numImages", "seedUsed", "status", "costCredits", "chargedCredits", "tokensUsed",
         "favorite", "deadlineAt", "createdAt", "startedAt", "completedAt", "upstreamMs")
-     SELECT 'g' || lpad(to_hex(i), 24, '0'), $1, 'bench-' || i, 'bytedance/seedream-v4-text-to-image', 'DEMO',
+     SELECT 'g' || lpad(to_hex(i), 24, '0'), $1, 'bench-' || i, $3, 'DEMO',
             'A lighthouse in watercolor style at dusk, number ' || i, 'square', 1024, 1024, '1:1', 1, i,
             'COMPLETED', 3, 3, 16000, i % 37 = 0, t.created + interval '10 minutes', t.created, t.created,
             t.created + interval '4 seconds', 4000
      FROM generate_series(1, $2::int) i
      CROSS JOIN LATERAL (SELECT timestamp '2026-11-25 00:00:00' - make_interval(secs => i * 60) AS created) t`,
-    [USER_ID, ROWS],
+    [USER_ID, ROWS, DEFAULT_MODEL_ID],
   );
   await client.query(
     `INSERT INTO "Image" ("id", "generationId", "userId", "index", "storageKey", "thumbKey", "contentType", "width",

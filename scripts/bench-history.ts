@@ -25,6 +25,7 @@ import type { HistoryFilters } from "../lib/history/filters";
 import { historyPageQuery, listGenerations, SEARCH_WINDOW, searchWindowQuery } from "../lib/history/queries";
 import { toPrefixTsQuery } from "../lib/history/search-query";
 import { migrate } from "../lib/migrate";
+import { DEFAULT_MODEL_ID, UPSCALE_MODEL } from "../lib/models";
 
 const SCHEMA = "bench_history";
 const HEAVY_USER = "benchheavyuser0000000000";
@@ -101,7 +102,7 @@ async function seed(client: pg.Client): Promise<void> {
     SELECT 'g' || lpad(to_hex(i), 24, '0'),
            CASE WHEN i <= ${HEAVY_ROWS} THEN '${HEAVY_USER}' ELSE 'benchuser' || lpad((1 + i % ${OTHER_USERS})::text, 15, '0') END,
            'bench-' || i,
-           'bytedance/seedream-v4-text-to-image', 'DEMO',
+           '${DEFAULT_MODEL_ID}', 'DEMO',
            initcap(s.subjects[1 + i % 40]) || ' in ' || s.styles[1 + (i * 7) % 25] || ' style ' ||
              s.settings[1 + (i * 13) % 30] || ', tag' || ((i * 31) % 5000) ||
              -- A word half of the other users' prompts have and none of the measured user's.
@@ -270,7 +271,7 @@ async function run(url: string, embedded: boolean): Promise<void> {
     ["failed only, first page", { status: "failed" }, 0],
     ["running only (3 rows)", { status: "running" }, 0],
     ["aspect 9:16, page 2,000 rows deep", { aspect: "9:16" }, DEEP_ROWS],
-    ["a model never used (no rows)", { model: "bytedance/seedream-v4-edit" }, 0],
+    ["a model never used (no rows)", { model: UPSCALE_MODEL.id }, 0],
     ["date range (one week, 3 weeks back)", { from: "2026-11-01", to: "2026-11-07" }, 0],
     ['aspect 16:9 + favourites + search "owl"', { aspect: "16:9", favorites: true, q: "owl" }, 0],
   ];

@@ -3,7 +3,8 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { buttonClass } from "@/components/ui/button";
 import { env } from "@/lib/env";
-import { CREDIT_PACKS, CREDITS_PER_IMAGE, formatMoney } from "@/lib/pricing";
+import { DEFAULT_MODEL, pickerModels } from "@/lib/models";
+import { CREDIT_PACKS, formatMoney } from "@/lib/pricing";
 
 /** The card link previews show. Its URL must be absolute: AUTH_URL, the studio's public address. */
 export async function generateMetadata(): Promise<Metadata> {
@@ -24,7 +25,8 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default function LandingPage() {
-  const perImage = CREDITS_PER_IMAGE["bytedance/seedream-v4-text-to-image"] ?? 0;
+  const prices = pickerModels().map((m) => m.creditsPerImage);
+  const [cheapest, dearest] = [Math.min(...prices), Math.max(...prices)];
   return (
     <main id="main" className="mx-auto flex max-w-5xl flex-col gap-16 px-6 py-16">
       <header className="flex items-center justify-between">
@@ -50,8 +52,9 @@ export default function LandingPage() {
           Pricing
         </h2>
         <p className="text-stone-600 dark:text-stone-400">
-          Pay only for images you receive: {perImage} credits per image. Failed generations are refunded automatically.
-          New accounts start with free credits. No subscription.
+          Pay only for images you receive: {cheapest === dearest ? cheapest : `${cheapest} to ${dearest}`} credits per
+          image, depending on the model ({DEFAULT_MODEL.label}: {DEFAULT_MODEL.creditsPerImage}). Failed generations are
+          refunded automatically. New accounts start with free credits. No subscription.
         </p>
         <ul className="grid gap-4 sm:grid-cols-3">
           {CREDIT_PACKS.map((pack) => (

@@ -2,6 +2,8 @@
 // and tests/integration/api-docs-examples.test.ts runs them against a studio. Each reads the key
 // from the ATELIER_API_KEY environment variable, never from the page.
 
+import { DEFAULT_MODEL_ID } from "@/lib/models";
+
 export type ApiExamples = { curl: string; javascript: string; python: string };
 
 export function apiExamples(baseUrl: string): ApiExamples {
@@ -19,7 +21,7 @@ const client = new OpenAI({
 });
 
 const result = await client.images.generate({
-  model: "bytedance/seedream-v4-text-to-image",
+  model: "${DEFAULT_MODEL_ID}",
   prompt: "a lighthouse at dusk, oil on canvas",
   n: 1,
   size: "2048x2048",
@@ -35,7 +37,7 @@ client = OpenAI(
 )
 
 result = client.images.generate(
-    model="bytedance/seedream-v4-text-to-image",
+    model="${DEFAULT_MODEL_ID}",
     prompt="a lighthouse at dusk, oil on canvas",
     n=1,
     size="2048x2048",

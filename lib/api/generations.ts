@@ -6,12 +6,12 @@ import { signedImagePath } from "@/lib/api/image-links";
 import type { ApiGeneration, ImagesResponse } from "@/lib/api/schemas";
 import { type Db, db } from "@/lib/db";
 import type { Generation, Image } from "@/lib/generated/prisma/client";
-import { isSizePreset, type SettingsInput, SIZE_PRESETS, type SizePreset } from "@/lib/generations/settings";
+import type { SettingsInput } from "@/lib/generations/settings";
 import { type SubmitFailure, submitGeneration } from "@/lib/generations/submit";
 import type { Cursor } from "@/lib/history/cursor";
 import type { HistoryFilters } from "@/lib/history/filters";
 import { listGenerations } from "@/lib/history/queries";
-import { DEFAULT_MODEL_ID } from "@/lib/models";
+import { DEFAULT_MODEL_ID, type ModelEntry, textToImageModels } from "@/lib/models";
 import { objectStore } from "@/lib/storage";
 
 // The public API's generations: the request OpenAI's `images.generate` sends (plus Seedream's own
@@ -22,9 +22,21 @@ const dimension = z.number().int();
 /** POST /v1/images/generations. Unknown fields are refused, as OpenAI does, so typos are not silent. */
 export const imageGenerationRequestSchema = z
   .object({
-    model: z.string().max(100).optional().describe(`A text-to-image model id; default ${DEFAULT_MODEL_ID}.`),
+    model: z
+      .string()
+      .max(100)
+      .optional()
+      .describe(
+        `A text-to-image model: ${textToImageModels()
+          .map((m) => m.id)
+          .join(", ")}; default ${DEFAULT_MODEL_ID}.`,
+      ),
     prompt: z.string({ error: "`prompt` is required." }).describe("Up to 4000 characters (UTF-16 units)."),
-    n: z.number().int("`n` must be a whole number.").optional().describe("Images to make, 1 to 4; default 1."),
+    n: z
+      .number()
+      .int("`n` must be a whole number.")
+      .optional()
+      .describe("Images to make, 1 to 4; default 1. A model without `num_images` makes one call per image."),
     size: z
       .string()
       .regex(/^(auto|\d{1,5}x\d{1,5})$/, '`size` is "auto" or "WIDTHxHEIGHT", e.g. "2048x2048".')
@@ -35,10 +47,10 @@ export const imageGenerationRequestSchema = z
       .union([z.string(), z.object({ width: dimension, height: dimension }).strict()])
       .optional()
       .describe(
-        "Seedream's size: a preset name (square_hd, landscape_16_9, …) or { width, height } from 1024 to 4096.",
+        "The model's own size: one of its preset names (Seedream 4.0: square_hd, landscape_16_9, …; 4.5: 2K, 4K) or { width, height } within its range (4.0: 1024 to 4096; 4.5: 1440 to 4096).",
       ),
     seed: z.number().int("`seed` must be a whole number.").optional().describe("1 to 2147483647; random when absent."),
-    enable_safety_checker: z.boolean().optional(),
+    enable_safety_checker: z.boolean().optional().describe("For models that have a safety checker (Seedream 4.0)."),
     // OpenAI's end-user id: accepted and not used.
     user: z.string().max(256).optional(),
   })
@@ -52,27 +64,38 @@ export function toStudioInput(request: ImageGenerationRequest): SettingsInput {
   if (request.size !== undefined && request.image_size !== undefined) {
     throw invalidRequest("Send either `size` or `image_size`, not both.", "size");
   }
+  const models = textToImageModels();
+  const model = models.find((m) => m.id === (request.model ?? DEFAULT_MODEL_ID));
+  if (!model) {
+    throw invalidRequest(`\`model\` is one of ${models.map((m) => m.id).join(", ")}.`, "model");
+  }
   return {
-    model: request.model ?? DEFAULT_MODEL_ID,
+    model: model.id,
     prompt: request.prompt,
     numImages: request.n ?? 1,
-    ...sizeInput(request),
+    ...sizeInput(model, request),
     ...(request.seed === undefined ? {} : { seed: request.seed }),
     ...(request.enable_safety_checker === undefined ? {} : { enableSafetyChecker: request.enable_safety_checker }),
   };
 }
 
 /**
- * OpenAI's `size` ("auto" is the studio default; "WxH" is the preset of that size when there is
- * one, else a custom size) or Seedream's `image_size` (a preset name or { width, height }).
+ * OpenAI's `size` ("auto" is the model's default; "WxH" is the model's preset of exactly that size
+ * and shape when it has one, else a custom size within the model's range) or the model's own
+ * `image_size` (one of its preset names, or { width, height }).
  */
-function sizeInput(request: ImageGenerationRequest): Pick<SettingsInput, "sizePreset" | "width" | "height"> {
+function sizeInput(
+  model: ModelEntry,
+  request: ImageGenerationRequest,
+): Pick<SettingsInput, "sizePreset" | "width" | "height"> {
+  const { presets, custom } = model.size;
   const size = request.image_size;
   if (typeof size === "object") return { sizePreset: "custom", width: size.width, height: size.height };
   if (typeof size === "string") {
-    if (!isSizePreset(size)) {
+    if (!Object.hasOwn(presets, size)) {
+      const names = Object.keys(presets).join(", ");
       throw invalidRequest(
-        `\`image_size\` is one of ${Object.keys(SIZE_PRESETS).join(", ")}, or { width, height }.`,
+        `\`image_size\` for ${model.id} is one of ${names}${custom ? ", or { width, height }" : ""}.`,
         "image_size",
       );
     }
@@ -80,9 +103,10 @@ function sizeInput(request: ImageGenerationRequest): Pick<SettingsInput, "sizePr
   }
   if (request.size === undefined || request.size === "auto") return {};
   const [width, height] = request.size.split("x").map(Number) as [number, number];
-  const preset = (Object.keys(SIZE_PRESETS) as SizePreset[]).find(
-    (key) => SIZE_PRESETS[key].width === width && SIZE_PRESETS[key].height === height,
-  );
+  // Only presets with a fixed shape: 4.5's "2K" lets the model choose the shape, "2048x2048" does not.
+  const preset = Object.entries(presets).find(
+    ([, p]) => p.aspect !== null && p.width === width && p.height === height,
+  )?.[0];
   return preset ? { sizePreset: preset } : { sizePreset: "custom", width, height };
 }
 

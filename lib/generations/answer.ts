@@ -5,28 +5,43 @@ import { log } from "@/lib/log";
 import { imageKey, type ObjectStore } from "@/lib/storage/types";
 import type { SourceResult } from "@/lib/upstream/types";
 
-// The image source's answer, saved the moment it arrives (Generation.providerAnswer) so that no
-// later attempt pays for the same images again: a worker killed after the answer, a storage
-// outage, a database blip before settling all resume from here. Links are saved as they came (the
-// provider keeps them for at least 24 h). Bytes (b64_json, the demo source) are written at once to
-// the key the original will keep, so a resume reads them back from storage; when storage is
-// failing they go into the row itself, base64, and are stored later.
+// Each call's answer, saved the moment it arrives (Generation.providerAnswer) so that no later
+// attempt pays for the same images again: a worker killed after an answer, a storage outage, a
+// database blip before settling all resume from here. A generation makes one call (a model with
+// `num_images`) or one per image (lib/models/: `images.via`); the saved answer holds one slot per
+// call, null until that call has answered. A failed call is saved too: it ended, it is refunded,
+// it is not made again. Links are saved as they came (the provider keeps them for at least 24 h).
+// Bytes (b64_json, the demo source) are written at once to the key the original will keep, so a
+// resume reads them back from storage; when storage is failing they go into the row, base64.
 
 const savedImageSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("url"), url: z.string().min(1) }),
   z.object({ kind: z.literal("stored"), key: z.string().min(1) }),
   z.object({ kind: z.literal("inline"), base64: z.string() }),
 ]);
-export const savedAnswerSchema = z.object({ images: z.array(savedImageSchema) });
+const savedCallSchema = z.union([
+  z.object({ images: z.array(savedImageSchema) }),
+  // providerError: the provider's own words for operators (absent in answers saved before it existed).
+  z.object({ failed: z.object({ code: z.string(), message: z.string(), providerError: z.string().nullish() }) }),
+]);
+export const savedAnswerSchema = z.union([
+  z.object({ calls: z.array(savedCallSchema.nullable()) }),
+  // Saved before one generation could make several calls: its only call.
+  z.object({ images: z.array(savedImageSchema) }).transform(({ images }) => ({ calls: [{ images }] })),
+]);
 
 export type SavedImage = z.infer<typeof savedImageSchema>;
-export type SavedAnswer = z.infer<typeof savedAnswerSchema>;
+export type SavedCall = z.infer<typeof savedCallSchema>;
+export type SavedAnswer = { calls: (SavedCall | null)[] };
 
-export type AnswerTarget = { id: string; userId: string; attempts: number; seedRequested: number | null };
+export type AnswerTarget = { id: string; userId: string; attempts: number };
 
-export type RecordedAnswer = {
-  answer: SavedAnswer;
-  /** Bytes already in memory by index, so this attempt does not read back what it just wrote. */
+/** Which call of how many, and the index its first image takes among the generation's images. */
+export type CallSlot = { index: number; of: number; firstImage: number };
+
+export type RecordedCall = {
+  call: SavedCall;
+  /** Bytes already in memory by image index, so this attempt does not read back what it just wrote. */
   inMemory: Map<number, Buffer>;
   /** Keys written while saving (the "stored" images). */
   written: string[];
@@ -34,60 +49,95 @@ export type RecordedAnswer = {
   saved: boolean;
 };
 
+export type CallOutcome =
+  | { kind: "answer"; result: SourceResult; seedUsed: number | null }
+  | {
+      kind: "failed";
+      code: string;
+      message: string;
+      providerError: string | null;
+      requestId: string | null;
+      upstreamMs: number;
+    };
+
 /**
- * Saves `result` on the generation in one guarded UPDATE (still RUNNING under this attempt), with
- * the request id, tokens, seed and timing beside it. `save` runs the statement (the caller wraps it
- * in retries: losing an answer means paying for it again).
+ * Saves one call's outcome into its slot with one guarded UPDATE (still RUNNING under this
+ * attempt), adding its tokens and keeping the request id, seed and timing beside it. Concurrent
+ * calls of one generation each set their own slot (`jsonb_set` on the row's latest version).
+ * `save` runs the statement (the caller wraps it in retries: losing an answer means paying again).
  */
-export async function recordAnswer(
+export async function recordCall(
   database: Db,
   g: AnswerTarget,
-  result: SourceResult,
+  slot: CallSlot,
+  outcome: CallOutcome,
   store: ObjectStore,
   save: (task: () => Promise<number>) => Promise<number> = (task) => task(),
-): Promise<RecordedAnswer> {
+): Promise<RecordedCall> {
   const inMemory = new Map<number, Buffer>();
   const written: string[] = [];
-  const images = await Promise.all(
-    result.images.map(async (image, index): Promise<SavedImage> => {
-      if (image.kind === "url") return { kind: "url", url: image.url };
-      inMemory.set(index, image.bytes);
-      const type = sniffImageType(image.bytes);
-      if (type) {
-        const key = imageKey(g.userId, g.id, index, type.ext);
-        try {
-          await store.put(key, image.bytes, type.contentType);
-          written.push(key);
-          return { kind: "stored", key };
-        } catch (error) {
-          log.warn("generation: image kept in the database, storage failed", { generationId: g.id, index, err: error });
+  let call: SavedCall;
+  if (outcome.kind === "failed") {
+    const { code, message, providerError } = outcome;
+    call = { failed: { code, message, providerError } };
+  }
+  else {
+    const images = await Promise.all(
+      outcome.result.images.map(async (image, i): Promise<SavedImage> => {
+        if (image.kind === "url") return { kind: "url", url: image.url };
+        const index = slot.firstImage + i;
+        inMemory.set(index, image.bytes);
+        const type = sniffImageType(image.bytes);
+        if (type) {
+          const key = imageKey(g.userId, g.id, index, type.ext);
+          try {
+            await store.put(key, image.bytes, type.contentType);
+            written.push(key);
+            return { kind: "stored", key };
+          } catch (error) {
+            log.warn("generation: image kept in the database, storage failed", {
+              generationId: g.id,
+              index,
+              err: error,
+            });
+          }
         }
-      }
-      // Not an image by its signature (it fails again on resume) or storage is failing: keep it in the row.
-      return { kind: "inline", base64: image.bytes.toString("base64") };
-    }),
+        // Not an image by its signature (it fails again on resume) or storage is failing: keep it in the row.
+        return { kind: "inline", base64: image.bytes.toString("base64") };
+      }),
+    );
+    call = { images };
+  }
+  const empty = JSON.stringify({ calls: Array.from({ length: slot.of }, () => null) });
+  const path = `{calls,${slot.index}}`;
+  const answered = outcome.kind === "answer" ? outcome : null;
+  const tokens = answered?.result.tokensUsed ?? null;
+  const requestId = answered ? answered.result.requestId : outcome.kind === "failed" ? outcome.requestId : null;
+  const upstreamMs = Math.round(
+    answered ? answered.result.upstreamMs : outcome.kind === "failed" ? outcome.upstreamMs : 0,
   );
-  const answer: SavedAnswer = { images };
-  const seedUsed = result.seed ?? g.seedRequested;
   const updated = await save(
     () => database.$executeRaw`
       UPDATE "Generation" SET
-        "providerAnswer" = ${JSON.stringify(answer)}::jsonb,
-        "seedUsed" = ${seedUsed}::bigint,
-        "tokensUsed" = ${result.tokensUsed}::int,
-        "providerRequestId" = ${result.requestId}::text,
-        "upstreamMs" = ${Math.round(result.upstreamMs)}::int
+        "providerAnswer" = jsonb_set(COALESCE("providerAnswer", ${empty}::jsonb), ${path}::text[], ${JSON.stringify(call)}::jsonb),
+        "seedUsed" = COALESCE("seedUsed", ${answered?.seedUsed ?? null}::bigint),
+        "tokensUsed" = CASE WHEN ${tokens}::int IS NULL THEN "tokensUsed" ELSE COALESCE("tokensUsed", 0) + ${tokens}::int END,
+        "providerRequestId" = COALESCE(${requestId}::text, "providerRequestId"),
+        "upstreamMs" = GREATEST(COALESCE("upstreamMs", 0), ${upstreamMs}::int)
       WHERE "id" = ${g.id} AND "status" = 'RUNNING' AND "attempts" = ${g.attempts}`,
   );
-  return { answer, inMemory, written, saved: updated === 1 };
+  return { call, inMemory, written, saved: updated === 1 };
 }
 
-/** The saved answer of a claimed generation, or null when there is none (or it is unreadable). */
-export function parseSavedAnswer(value: unknown): SavedAnswer | null {
+/**
+ * The saved answer of a claimed generation with one slot per call (null: not answered yet), or
+ * null when there is none (or it is unreadable, or saved for another number of calls).
+ */
+export function parseSavedAnswer(value: unknown, calls: number): SavedAnswer | null {
   if (value === null || value === undefined) return null;
   const parsed = savedAnswerSchema.safeParse(value);
-  if (!parsed.success) {
-    log.error("generation: unreadable saved answer", { issues: parsed.error.issues.slice(0, 3) });
+  if (!parsed.success || parsed.data.calls.length !== calls) {
+    log.error("generation: unreadable saved answer", { issues: parsed.error?.issues.slice(0, 3) ?? "call count" });
     return null;
   }
   return parsed.data;

@@ -6,6 +6,10 @@ export const GENERATION_MESSAGES = {
   storageFailed: "The images were made but could not be saved, so they were not charged. Please try again.",
   fewerImages: (received: number, asked: number) =>
     `${received} of ${asked} images arrived; the missing ${asked - received === 1 ? "one was" : "ones were"} not charged.`,
+  /** What the card and the detail page say when some images of a generation did not come. */
+  partialDelivery: (received: number, asked: number) => `${received} of ${asked} images, ${asked - received} refunded`,
+  referenceUnavailable:
+    "A reference image could not be read (it may have been deleted), so nothing was made or charged. Remove it and try again.",
   spendingLocked:
     "Generating is paused on your account while a card payment is disputed. It resumes once the dispute is resolved.",
   tooManyActive: (cap: number) =>

@@ -1,10 +1,25 @@
+import { createHash } from "node:crypto";
 import type { Tx } from "@/lib/credits/ledger";
 import type { Db } from "@/lib/db";
-import { parseSavedAnswer, recordAnswer, type SavedAnswer } from "@/lib/generations/answer";
+import {
+  type CallOutcome,
+  parseSavedAnswer,
+  type RecordedCall,
+  recordCall,
+  type SavedImage,
+} from "@/lib/generations/answer";
 import { GENERATION_MESSAGES } from "@/lib/generations/messages";
 import { notifyGenerationChanged } from "@/lib/generations/notify";
+import { noReferenceStore, ReferenceUnavailableError, type ResolveReferences } from "@/lib/generations/references";
 import { type RetryPolicy, STORAGE_RETRY, withRetries } from "@/lib/generations/retry";
-import { requestFromSettings, settingsFromRow } from "@/lib/generations/settings";
+import {
+  callCount,
+  type GenerationSettings,
+  modelOf,
+  requestFromSettings,
+  SEED_MAX,
+  settingsFromRow,
+} from "@/lib/generations/settings";
 import { type Outcome, type SettleResult, type StoredImage, settleGeneration } from "@/lib/generations/settle";
 import { fetchImage } from "@/lib/images/fetch";
 import { inspectImage } from "@/lib/images/ingest";
@@ -14,11 +29,13 @@ import { objectStore } from "@/lib/storage";
 import { imageKey, type ObjectStore } from "@/lib/storage/types";
 import { providerErrorText, upstreamError } from "@/lib/upstream/errors";
 import { imageSourceFor } from "@/lib/upstream/source";
-import { type ImageSource, type SourceResult, UpstreamError } from "@/lib/upstream/types";
+import { type ImageSource, UpstreamError } from "@/lib/upstream/types";
 
-// One run of a generation job: claim it, call the image source (unless an earlier attempt saved
-// its answer: then resume from that), save the answer, keep the images, settle. Runs in the web
-// server's process or in `npm run worker` (tsx): no `server-only`, no Next APIs.
+// One run of a generation job: claim it, make the calls to the image source that have no saved
+// answer yet (one call, or one per image for a model without `num_images`, concurrently), save
+// each answer as it arrives, keep the images, settle. A resumed attempt makes only the calls that
+// never answered. Runs in the web server's process or in `npm run worker` (tsx): no
+// `server-only`, no Next APIs.
 
 export type RunOptions = {
   /** GENERATION_ATTEMPT_SECONDS: the lease a run holds; past it the job counts as lost and runs again. */
@@ -37,6 +54,8 @@ export type RunOptions = {
   retry?: RetryPolicy;
   /** Queues the thumbnails of a generation settling with images, in its settling transaction. */
   enqueueDerivatives?: Enqueue;
+  /** The generation's reference images as data URLs (lib/generations/references.ts). */
+  resolveReferences?: ResolveReferences;
 };
 
 export type RunResult =
@@ -80,6 +99,8 @@ type Claimed = {
   seedRequested: number | null;
   enableSafetyChecker: boolean;
   syncMode: boolean;
+  upscaleScale: number | null;
+  referenceIds: string[];
   attempts: number;
   deadlineAt: Date;
   providerAnswer: unknown;
@@ -116,49 +137,53 @@ export async function runGeneration(database: Db, generationId: string, options:
   // Files the saved answer points at: a later attempt resumes from them, so only settling removes them.
   const answerKeys: string[] = [];
   try {
-    let answer = parseSavedAnswer(claimed.providerAnswer);
-    let inMemory = new Map<number, Buffer>();
+    const settings = settingsFromRow(claimed);
+    const calls = callCount(settings);
+    const answer = parseSavedAnswer(claimed.providerAnswer, calls) ?? {
+      calls: Array.from({ length: calls }, () => null),
+    };
+    const missing = answer.calls.flatMap((call, index) => (call === null ? [index] : []));
+    const resumed = missing.length < calls;
+    const inMemory = new Map<number, Buffer>();
     let upstreamMs: number | null = null;
-    const resumed = answer !== null;
-    if (!answer) {
-      // The claim counted this call (Generation.providerCalls) before it is made.
-      let result: SourceResult;
-      const callStarted = performance.now();
-      try {
-        const source = options.source ?? imageSourceFor(claimed.source);
-        result = await source.generate(claimed.model, requestFromSettings(settingsFromRow(claimed)), {
-          signal: callSignal,
-        });
-      } catch (error) {
-        if (options.shutdown?.aborted) return handBack(database, claimed);
-        const failure = asUpstreamError(error, callSignal);
-        if (!failure) throw error;
-        logFailure(claimed, failure);
-        return settleOrSuperseded(database, claimed, {
-          kind: "failed",
-          code: failure.code,
-          message: failure.userMessage,
-          providerRequestId: failure.details.requestId ?? null,
-          upstreamMs: Math.round(performance.now() - callStarted),
-          providerError: providerErrorText(failure),
-        });
-      }
-      upstreamMs = Math.round(result.upstreamMs);
-      const recorded = await recordAnswer(
-        database,
-        claimed,
-        { ...result, images: result.images.slice(0, claimed.numImages) },
+    // A call that could not be made at all (its references are gone): refunded like a failed call.
+    const unmade: Failure[] = [];
+    if (missing.length > 0) {
+      const made = await makeCalls(database, claimed, settings, missing, {
+        source: options.source ?? imageSourceFor(claimed.source),
+        resolveReferences: options.resolveReferences ?? noReferenceStore,
         store,
-        (save) => withRetries(save, retry, keepSignal),
-      );
-      answerKeys.push(...recorded.written);
-      if (!recorded.saved) return { kind: "superseded" };
-      answer = recorded.answer;
-      inMemory = recorded.inMemory;
+        signal: callSignal,
+        ...(options.shutdown ? { shutdown: options.shutdown } : {}),
+        save: (task) => withRetries(task, retry, keepSignal),
+      });
+      if (made.kind === "superseded") return { kind: "superseded" };
+      if (made.kind === "unmade") unmade.push(made.failure);
+      else {
+        for (const [index, recorded] of made.recorded) {
+          answer.calls[index] = recorded.call;
+          answerKeys.push(...recorded.written);
+          for (const [i, bytes] of recorded.inMemory) inMemory.set(i, bytes);
+        }
+        if (made.saved === false) return { kind: "superseded" };
+        if (options.shutdown?.aborted && made.interrupted) return handBack(database, claimed);
+        if (made.unexpected !== undefined) throw made.unexpected;
+        upstreamMs = made.upstreamMs;
+      }
     }
 
-    const kept = await keepImages(claimed, answer, inMemory, store, keepSignal, retry, written);
-    const firstFailure = kept.failures[0];
+    const perCall = calls === 1 ? claimed.numImages : 1;
+    const callFailures: Failure[] = [...unmade];
+    const toKeep: { index: number; saved: SavedImage }[] = [];
+    for (const [c, call] of answer.calls.entries()) {
+      if (call === null) continue;
+      if ("failed" in call) callFailures.push(call.failed);
+      else
+        for (const [i, saved] of call.images.slice(0, perCall).entries())
+          toKeep.push({ index: c * perCall + i, saved });
+    }
+    const kept = await keepImages(claimed, toKeep, inMemory, store, keepSignal, retry, written);
+    const firstFailure = callFailures[0] ?? kept.failures[0];
     const outcome: Outcome =
       kept.images.length > 0
         ? {
@@ -190,6 +215,8 @@ export async function runGeneration(database: Db, generationId: string, options:
       resumed,
       images: kept.images.length,
       asked: claimed.numImages,
+      calls,
+      made: missing.length,
       upstreamMs,
       totalMs: Date.now() - startedAt,
     });
@@ -216,6 +243,128 @@ export async function runGeneration(database: Db, generationId: string, options:
   }
 }
 
+type CallContext = {
+  source: ImageSource;
+  resolveReferences: ResolveReferences;
+  store: ObjectStore;
+  signal: AbortSignal;
+  shutdown?: AbortSignal;
+  save: (task: () => Promise<number>) => Promise<number>;
+};
+
+type Made =
+  | { kind: "superseded" }
+  | { kind: "unmade"; failure: Failure }
+  | {
+      kind: "made";
+      recorded: Map<number, RecordedCall>;
+      /** False when a save found another run holding the generation. */
+      saved: boolean;
+      /** A shutdown stopped at least one call before it answered (that slot stays empty). */
+      interrupted: boolean;
+      /** The first error that is not the source's (a bug, the database), after every call ended. */
+      unexpected?: unknown;
+      upstreamMs: number;
+    };
+
+class Interrupted extends Error {}
+
+/**
+ * Makes the calls in `missing` (slots without an answer) concurrently, each saved into its slot
+ * as soon as it ends, answered or failed. They are counted (Generation.providerCalls) before
+ * they are made, so a crash during the calls still counts them.
+ */
+async function makeCalls(
+  database: Db,
+  g: Claimed,
+  settings: GenerationSettings,
+  missing: number[],
+  ctx: CallContext,
+): Promise<Made> {
+  const model = modelOf(settings);
+  const calls = callCount(settings);
+  const perCall = calls === 1 ? settings.numImages : 1;
+  let references: string[] = [];
+  if (settings.referenceIds.length > 0 && model.references) {
+    try {
+      references = await ctx.resolveReferences({
+        userId: g.userId,
+        referenceIds: settings.referenceIds,
+        limits: model.references,
+        signal: ctx.signal,
+      });
+    } catch (error) {
+      if (!(error instanceof ReferenceUnavailableError)) throw error;
+      log.warn("generation: reference unavailable", { generationId: g.id, userId: g.userId, err: error });
+      return {
+        kind: "unmade",
+        failure: { code: "reference_unavailable", message: GENERATION_MESSAGES.referenceUnavailable },
+      };
+    }
+  }
+  const counted = await ctx.save(
+    () => database.$executeRaw`
+      UPDATE "Generation" SET "providerCalls" = "providerCalls" + ${missing.length}::int
+      WHERE "id" = ${g.id} AND "status" = 'RUNNING' AND "attempts" = ${g.attempts}`,
+  );
+  if (counted !== 1) return { kind: "superseded" };
+
+  const started = performance.now();
+  const fallbackSeed = generationSeed(g.id);
+  const results = await Promise.allSettled(
+    missing.map(async (index) => {
+      const request = requestFromSettings(settings, references, { index, fallbackSeed });
+      const sent = typeof request.seed === "number" ? request.seed : null;
+      const callStarted = performance.now();
+      let outcome: CallOutcome;
+      try {
+        const result = await ctx.source.generate(model.id, request, { signal: ctx.signal });
+        // A model called once per image was sent seed + index: the generation's seed is the first.
+        const seedUsed = model.images.via === "calls" && sent !== null ? sent - index : (result.seed ?? sent);
+        outcome = { kind: "answer", result: { ...result, images: result.images.slice(0, perCall) }, seedUsed };
+      } catch (error) {
+        if (ctx.shutdown?.aborted) throw new Interrupted();
+        const failure = asUpstreamError(error, ctx.signal);
+        if (!failure) throw error;
+        logFailure(g, failure);
+        outcome = {
+          kind: "failed",
+          code: failure.code,
+          message: failure.userMessage,
+          providerError: providerErrorText(failure),
+          requestId: failure.details.requestId ?? null,
+          upstreamMs: performance.now() - callStarted,
+        };
+      }
+      const slot = { index, of: calls, firstImage: index * perCall };
+      return [index, await recordCall(database, g, slot, outcome, ctx.store, ctx.save)] as const;
+    }),
+  );
+  const made: Extract<Made, { kind: "made" }> = {
+    kind: "made",
+    recorded: new Map(),
+    saved: true,
+    interrupted: false,
+    upstreamMs: Math.round(performance.now() - started),
+  };
+  for (const r of results) {
+    if (r.status === "fulfilled") {
+      made.recorded.set(r.value[0], r.value[1]);
+      if (!r.value[1].saved) made.saved = false;
+    } else if (r.reason instanceof Interrupted) made.interrupted = true;
+    else made.unexpected ??= r.reason;
+  }
+  return made;
+}
+
+/**
+ * The studio's seed for a generation that asked for none but is made in several calls: stable for
+ * the generation (a resumed attempt sends the same), so the seed recorded makes every image again.
+ */
+function generationSeed(generationId: string): number {
+  return (createHash("sha256").update(generationId).digest().readUInt32BE(0) % (SEED_MAX - 16)) + 1;
+}
+
 /** Releases this run's lease (QUEUED again) so that the job sent by the caller can claim it at once. */
 async function handBack(database: Db, g: Claimed): Promise<RunResult> {
   await database.$executeRaw`
@@ -228,14 +377,14 @@ async function handBack(database: Db, g: Claimed): Promise<RunResult> {
 /** Takes the generation for this run: QUEUED, or RUNNING under a lease that has run out. */
 async function claim(database: Db, generationId: string, attemptSeconds: number): Promise<Claimed | null> {
   const rows = await database.$queryRaw<Claimed[]>`
-    UPDATE "Generation" SET "status" = 'RUNNING', "attempts" = "attempts" + 1, "startedAt" = now(),
-      "providerCalls" = "providerCalls" + CASE WHEN "providerAnswer" IS NULL THEN 1 ELSE 0 END
+    UPDATE "Generation" SET "status" = 'RUNNING', "attempts" = "attempts" + 1, "startedAt" = now()
     WHERE "id" = ${generationId}
       AND "deadlineAt" > now()
       AND ("status" = 'QUEUED'
         OR ("status" = 'RUNNING' AND "startedAt" < now() - make_interval(secs => ${attemptSeconds}::int)))
     RETURNING "id", "userId", "model", "source"::text AS "source", "prompt", "sizePreset", "width", "height",
-      "numImages", "seedRequested", "enableSafetyChecker", "syncMode", "attempts", "deadlineAt", "providerAnswer"`;
+      "numImages", "seedRequested", "enableSafetyChecker", "syncMode", "upscaleScale", "referenceIds", "attempts",
+      "deadlineAt", "providerAnswer"`;
   const claimed = rows[0] ?? null;
   // The claim has committed (one statement): pages showing it as queued now show it running.
   if (claimed) await notifyGenerationChanged(database, { userId: claimed.userId, generationId: claimed.id });
@@ -249,7 +398,7 @@ function asUpstreamError(error: unknown, signal: AbortSignal): UpstreamError | n
   return null;
 }
 
-type Failure = { code: string; message: string; providerError: string | null };
+type Failure = { code: string; message: string; providerError?: string | null | undefined };
 type Kept = { images: StoredImage[]; failures: Failure[] };
 
 /**
@@ -261,7 +410,7 @@ type Kept = { images: StoredImage[]; failures: Failure[] };
  */
 async function keepImages(
   g: Claimed,
-  answer: SavedAnswer,
+  toKeep: { index: number; saved: SavedImage }[],
   inMemory: Map<number, Buffer>,
   store: ObjectStore,
   signal: AbortSignal,
@@ -273,7 +422,7 @@ async function keepImages(
       throw new StorageFailedError(error);
     });
   const results = await Promise.allSettled(
-    answer.images.slice(0, g.numImages).map(async (saved, index): Promise<StoredImage> => {
+    toKeep.map(async ({ index, saved }): Promise<StoredImage> => {
       const bytes =
         inMemory.get(index) ??
         (saved.kind === "url"
@@ -304,7 +453,7 @@ async function keepImages(
     if (r.status === "fulfilled") kept.images.push(r.value);
     else if (r.reason instanceof StorageFailedError) {
       log.warn("generation: storage failed", { generationId: g.id, attempt: g.attempts, err: r.reason.cause });
-      kept.failures.push({ code: "storage_failed", message: GENERATION_MESSAGES.storageFailed, providerError: null });
+      kept.failures.push({ code: "storage_failed", message: GENERATION_MESSAGES.storageFailed });
     } else if (r.reason instanceof UpstreamError) {
       logFailure(g, r.reason);
       kept.failures.push({

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import type { Generation, Image } from "@/lib/generated/prisma/client";
+import { GENERATION_MESSAGES } from "@/lib/generations/messages";
 import { generationSettingsSchema, repeatSettings } from "@/lib/generations/settings";
 import { GENERATION_STATUSES } from "@/lib/generations/status";
+import { findModel } from "@/lib/models";
 
 // What the studio page knows about a generation: plain JSON (no BigInt, no Date), safe to hand to
 // client components and to return from the status route. Never the storage keys. The schema is the
@@ -32,6 +34,10 @@ export const generationViewSchema = z.object({
   /** The seed the image source used, as a string (it may exceed 2^53 in principle). */
   seedUsed: z.string().nullable(),
   errorMessage: z.string().nullable(),
+  /** The model's label from the registry (its id when the registry no longer has it). */
+  modelLabel: z.string(),
+  /** "3 of 4 images, 1 refunded" when a completed generation got fewer images than asked; else null. */
+  delivery: z.string().nullable(),
   /** The settings to reuse: the seed is the one that makes these images again (repeatSettings). */
   settings: generationSettingsSchema,
   images: z.array(imageViewSchema),
@@ -52,6 +58,11 @@ export function toGenerationView(g: Generation & { images: Image[] }): Generatio
     refundedCredits: g.refundedCredits,
     seedUsed: g.seedUsed === null ? null : g.seedUsed.toString(),
     errorMessage: g.errorMessage,
+    modelLabel: findModel(g.model)?.label ?? g.model,
+    delivery:
+      g.status === "COMPLETED" && g.images.length < g.numImages
+        ? GENERATION_MESSAGES.partialDelivery(g.images.length, g.numImages)
+        : null,
     settings: repeatSettings(g),
     images: [...g.images]
       .sort((a, b) => a.index - b.index)

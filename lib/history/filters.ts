@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { SIZE_PRESETS } from "@/lib/generations/settings";
 import { STATUS_WORDS } from "@/lib/generations/status";
+import { presetAspects } from "@/lib/models";
 
 // What the history can be narrowed to. Shared by the page (URL search params), the load-more
 // action and the queries; safe to import from client components.
@@ -18,7 +18,7 @@ export const STATUS_LABELS: Record<StatusFilter, string> = {
 };
 
 /** Aspect choices: every preset's ratio (a custom size of the same shape has the same aspect). */
-export const ASPECT_FILTERS: readonly string[] = [...new Set(Object.values(SIZE_PRESETS).map((p) => p.aspect))];
+export const ASPECT_FILTERS: readonly string[] = presetAspects();
 
 const day = z.iso.date();
 

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { env } from "@/lib/env";
-import type { GenerationParams } from "@/lib/generations/settings";
 import { readCapped } from "@/lib/http/read-capped";
 import { MAX_IMAGE_BYTES } from "@/lib/images/limits";
 import { log as logger } from "@/lib/log";
+import { findModel } from "@/lib/models";
 import { upstreamError } from "@/lib/upstream/errors";
 import { sleep } from "@/lib/upstream/sleep";
 import type { ImageSource, SourceImage, SourceResult, UpstreamError } from "@/lib/upstream/types";
@@ -59,7 +59,11 @@ const successSchema = z
     seed: lenientNumber,
     meta: z
       .object({
-        usage: z.object({ tokens_used: lenientNumber, credits_used: lenientNumber }).nullish().catch(null),
+        // The same answer for every model of the registry; the upscaler adds `usd_spent`.
+        usage: z
+          .object({ tokens_used: lenientNumber, credits_used: lenientNumber, usd_spent: lenientNumber })
+          .nullish()
+          .catch(null),
       })
       .nullish()
       .catch(null),
@@ -93,7 +97,7 @@ export function createAimlClient(options: AimlClientOptions): ImageSource {
   const maxBackoffMs = options.maxBackoffMs ?? 20_000;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 30_000;
 
-  async function attempt(body: string, params: GenerationParams, signal?: AbortSignal): Promise<Attempt> {
+  async function attempt(body: string, images: number, signal?: AbortSignal): Promise<Attempt> {
     const timeout = AbortSignal.timeout(options.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let response: Response;
@@ -124,7 +128,7 @@ export function createAimlClient(options: AimlClientOptions): ImageSource {
     const requestIdHeader = REQUEST_ID_HEADERS.map((h) => response.headers.get(h)).find(Boolean) ?? null;
     try {
       if (!response.ok) return await failure(response, requestIdHeader);
-      const limit = params.num_images * Math.ceil((MAX_IMAGE_BYTES * 4) / 3) + 1024 * 1024;
+      const limit = images * Math.ceil((MAX_IMAGE_BYTES * 4) / 3) + 1024 * 1024;
       const raw = response.body ? await readCapped(response.body, limit) : Buffer.alloc(0);
       if (raw === null) {
         return { ok: false, error: upstreamError("malformed_response", { requestId: requestIdHeader }), retry: false };
@@ -211,12 +215,17 @@ export function createAimlClient(options: AimlClientOptions): ImageSource {
 
   return {
     kind: "API",
-    async generate(model, params, { signal }) {
+    async generate(modelId, request, { signal }) {
       const started = performance.now();
-      const body = JSON.stringify({ model, ...params });
+      // Exactly the model's fields: a request its entry does not accept is a bug, never sent.
+      const model = findModel(modelId);
+      if (!model) throw new Error(`model ${modelId} is not in the registry`);
+      const checked = model.request.parse(request);
+      const images = model.summarize(checked).images;
+      const body = JSON.stringify({ model: model.id, ...checked });
       for (let retry = 0; ; retry++) {
         signal?.throwIfAborted();
-        const outcome = await attempt(body, params, signal);
+        const outcome = await attempt(body, images, signal);
         if (outcome.ok) return { ...outcome.result, upstreamMs: Math.round(performance.now() - started) };
         const wait =
           outcome.retry && retry < options.maxRetries ? delayBefore(retry, outcome.error.details.retryAfterMs) : null;

@@ -1,8 +1,9 @@
 // The contract between the generation flow and whatever makes images (the AI/ML API client or
 // the local demo source). Both implement ImageSource; the flow knows nothing else about them.
-// The request they receive is built from a generation's settings (lib/generations/settings.ts).
+// The request they receive is one call's body, built from a generation's settings by the model's
+// registry entry (lib/generations/settings.ts, requestFromSettings; lib/models/).
 
-import type { GenerationParams } from "@/lib/generations/settings";
+import type { ModelRequest } from "@/lib/models";
 
 /** One image as the source returned it: bytes already in hand, or a link to download at once. */
 export type SourceImage = { kind: "bytes"; bytes: Buffer } | { kind: "url"; url: string };
@@ -52,5 +53,6 @@ export class UpstreamError extends Error {
 
 export interface ImageSource {
   readonly kind: "DEMO" | "API";
-  generate(model: string, params: GenerationParams, options: { signal?: AbortSignal }): Promise<SourceResult>;
+  /** One call of `model` (a registry id) with its request, exactly the model's fields. */
+  generate(model: string, request: ModelRequest, options: { signal?: AbortSignal }): Promise<SourceResult>;
 }

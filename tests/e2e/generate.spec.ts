@@ -38,4 +38,24 @@ test.describe("generating against the upstream", () => {
     await signIn();
     await expect(page.getByRole("checkbox", { name: "Safety checker" })).toBeChecked();
   });
+
+  test("the model picker: Seedream 4.5 shows its own sizes and price, and 2 images arrive from 2 calls", async ({
+    page,
+    signIn,
+  }) => {
+    await signIn();
+    await page.getByLabel("Model").selectOption({ label: "Seedream 4.5 · 6 credits per image" });
+    await expect(page.getByText(/Sharper detail and text/)).toBeVisible();
+    // Its own sizes (2K, 4K or custom from 1440), not Seedream 4.0's presets; it has no safety checker field.
+    await expect(page.getByRole("radio", { name: "2K, shape chosen by the model" })).toBeChecked();
+    await expect(page.getByRole("radio", { name: /Square HD/ })).toHaveCount(0);
+    await expect(page.getByRole("checkbox", { name: "Safety checker" })).toHaveCount(0);
+
+    const studio = new StudioPage(page);
+    const prompt = "Two herons in the reeds, ink on paper";
+    await studio.generate({ prompt, images: 2 });
+    const card = await studio.expectCompleted(prompt, 2);
+    await expect(card.getByText("Seedream 4.5", { exact: true })).toBeVisible();
+    await expect(card.getByText("12 credits charged")).toBeVisible();
+  });
 });

@@ -151,6 +151,43 @@ describe("POST /v1/images/generations with the openai client", () => {
     expect(await balanceOf(db, user.id)).toBe(40);
   });
 
+  it("takes any text-to-image model of the registry, and maps size to that model's own rules", async () => {
+    const user = await createUser(db, { credits: 100 });
+    const key = await keyFor(user.id);
+    const post = (body: Record<string, unknown>) =>
+      call("/v1/images/generations", {
+        method: "POST",
+        key,
+        headers: { "content-type": "application/json", prefer: "respond-async" },
+        body: JSON.stringify(body),
+      });
+    const next = "bytedance/seedream-4-5";
+    // "WxH" within 4.5's range (1440-4096) is a custom size; it makes one call per image (6 credits each).
+    const made = await client(key).images.generate({ model: next, prompt: "a red fox", n: 2, size: "1440x1600" });
+    expect(made.data).toHaveLength(2);
+    const row = await db.generation.findFirstOrThrow({ where: { userId: user.id, model: next } });
+    expect(row).toMatchObject({ sizePreset: null, width: 1440, height: 1600, chargedCredits: 12, providerCalls: 2 });
+    // "auto" is the model's default size ("2K"); its own preset names go in image_size.
+    const auto = await post({ model: next, prompt: "x", size: "auto" });
+    expect(auto.status).toBe(202);
+    expect(await auto.json()).toMatchObject({ model: next, image_size: "2K", size: "2048x2048" });
+    // Outside the model's rules: the parameter is named, nothing is charged.
+    const small = await post({ model: next, prompt: "x", size: "1024x1024" });
+    expect(small.status).toBe(400);
+    expect(await small.json()).toMatchObject({
+      error: { param: "size", message: "Width must be at least 1440 pixels." },
+    });
+    const preset = await post({ model: next, prompt: "x", image_size: "square_hd" });
+    expect(await preset.json()).toMatchObject({ error: { param: "image_size" } });
+    // Models that need an image are not text to image: refused by name.
+    for (const model of ["bytedance/seedream-v4-edit", "bytedance/dreamina-creative-upscale"]) {
+      const refused = await post({ model, prompt: "x" });
+      expect(refused.status).toBe(400);
+      expect(await refused.json()).toMatchObject({ error: { param: "model", message: expect.stringContaining(next) } });
+    }
+    expect(await balanceOf(db, user.id)).toBe(100 - 12 - 6);
+  });
+
   it("with Prefer: respond-async answers 202 and a Location to poll until completed", async () => {
     const user = await createUser(db, { credits: 40 });
     const key = await keyFor(user.id);

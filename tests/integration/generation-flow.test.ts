@@ -382,6 +382,8 @@ describe("what the studio page reads", () => {
       seed: 42,
       enableSafetyChecker: true,
       syncMode: false,
+      upscaleScale: null,
+      referenceIds: [],
     });
     expect(view?.settings).toEqual(await generationSettings({ userId: owner.id, generationId: id }));
   });

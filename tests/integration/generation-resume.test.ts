@@ -136,8 +136,9 @@ describe("a provider answer is paid for once", () => {
     });
     expect(saved).toMatchObject({ status: "RUNNING", providerCalls: 1, attempts: 1 });
     expect(saved.providerRequestId).toMatch(/^fake-/);
-    const answer = saved.providerAnswer as { images: { kind: string }[] };
-    expect(answer.images.map((i) => i.kind)).toEqual(["inline", "inline"]);
+    // One call (Seedream 4.0 takes num_images), its two images kept in the row.
+    const answer = saved.providerAnswer as { calls: { images: { kind: string }[] }[] };
+    expect(answer.calls.map((call) => call.images.map((i) => i.kind))).toEqual([["inline", "inline"]]);
 
     // The first run's lease runs out (it is stuck); the next attempt resumes from the saved answer.
     await db.generation.update({ where: { id }, data: { startedAt: new Date(Date.now() - 60_000) } });

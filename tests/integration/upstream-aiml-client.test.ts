@@ -1,5 +1,7 @@
+import sharp from "sharp";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import type { GenerationParams } from "../../lib/generations/settings";
+import { requestFromSettings, type SettingsInput, settingsInputSchema } from "../../lib/generations/settings";
+import { MODELS, type ModelRequest } from "../../lib/models";
 import { type AimlClientOptions, createAimlClient, parseRetryAfter } from "../../lib/upstream/aiml-client";
 import { UpstreamError } from "../../lib/upstream/types";
 import { startFakeUpstream } from "../support/fake-upstream";
@@ -23,8 +25,25 @@ function client(overrides: Partial<AimlClientOptions> = {}) {
   });
 }
 
-function params(prompt: string, extra: Partial<GenerationParams> = {}): GenerationParams {
+function params(prompt: string, extra: Record<string, unknown> = {}): ModelRequest {
   return { prompt, image_size: "square", num_images: 1, enable_safety_checker: true, sync_mode: false, ...extra };
+}
+
+async function pngDataUrl(width: number, height: number, background = "#336699"): Promise<string> {
+  const png = await sharp({ create: { width, height, channels: 3, background } })
+    .png()
+    .toBuffer();
+  return `data:image/png;base64,${png.toString("base64")}`;
+}
+
+/** Posts a body straight to the fake, as a client that does not follow the contract would. */
+async function rawPost(body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${upstream.url}/v1/images/generations`, {
+    method: "POST",
+    headers: { authorization: "Bearer test-key", "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
 
 async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
@@ -122,13 +141,13 @@ describe("AI/ML API client against the local upstream", () => {
     expect(upstream.calls()).toBe(1);
   });
 
-  it("maps the provider's refusal of a body outside the contract to invalid_request", async () => {
-    // params.ts never lets this through; the local upstream validates like the provider does.
-    const error = await failure(
-      client().generate(MODEL, params("too wide", { image_size: { width: 5000, height: 1024 } }), {}),
-    );
-    expect(error).toMatchObject({ code: "invalid_request", details: { status: 400 } });
-    expect(upstream.calls()).toBe(1);
+  it("never sends a body outside the model's contract: the registry's schema stops it before any call", async () => {
+    const call = client().generate(MODEL, params("too wide", { image_size: { width: 5000, height: 1024 } }), {});
+    await expect(call).rejects.not.toBeInstanceOf(UpstreamError);
+    await expect(
+      client().generate(MODEL, params("x", { image_urls: ["https://a.example/b.png"] }), {}),
+    ).rejects.toThrow();
+    expect(upstream.calls()).toBe(0);
   });
 
   it("maps a wrong key to unauthorized with a message that names no provider detail", async () => {
@@ -233,5 +252,135 @@ describe("parseRetryAfter", () => {
     expect(parseRetryAfter("Wed, 25 Nov 2026 19:00:00 GMT", now)).toBe(0);
     expect(parseRetryAfter("soon", now)).toBeUndefined();
     expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+});
+
+// Each model's fields as ../shared/api/models.md lists them (written out here, not read from the registry).
+const DOCUMENTED_FIELDS: Record<string, string[]> = {
+  "bytedance/seedream-v4-text-to-image": [
+    "model",
+    "prompt",
+    "image_size",
+    "seed",
+    "num_images",
+    "enable_safety_checker",
+    "sync_mode",
+  ],
+  "bytedance/seedream-v4-edit": [
+    "model",
+    "prompt",
+    "image_urls",
+    "image_size",
+    "seed",
+    "num_images",
+    "enable_safety_checker",
+    "sync_mode",
+  ],
+  "bytedance/seedream-4-5": ["model", "prompt", "image_urls", "image_size", "seed", "watermark", "response_format"],
+  "bytedance/seedream-5-0-lite-preview": [
+    "model",
+    "prompt",
+    "image_urls",
+    "image_size",
+    "seed",
+    "watermark",
+    "response_format",
+  ],
+  "bytedance/dreamina-creative-upscale": ["model", "image_url", "resolution", "scale", "response_format"],
+};
+
+describe("every model of the registry, against a fake that speaks each contract", () => {
+  it("sends exactly each model's fields, and the fake accepts them", async () => {
+    const reference = await pngDataUrl(40, 30);
+    for (const model of MODELS) {
+      upstream.resetCalls();
+      const refs = model.references?.min ? ["ref1"] : [];
+      const input: SettingsInput = { model: model.id, prompt: "a heron", referenceIds: refs, seed: 3, syncMode: true };
+      const settings = settingsInputSchema.parse(input);
+      const request = requestFromSettings(
+        settings,
+        refs.map(() => reference),
+      );
+      const result = await client().generate(model.id, request, {});
+      expect(result.images, model.id).toHaveLength(1);
+      const [sent] = upstream.requests();
+      expect(sent?.body, model.id).toEqual({ model: model.id, ...request });
+      const documented = DOCUMENTED_FIELDS[model.id];
+      expect(documented, `${model.id} is documented in this test`).toBeDefined();
+      for (const field of Object.keys(sent?.body as object))
+        expect(documented, `${model.id}: ${field}`).toContain(field);
+      expect(result.tokensUsed, model.id).toBe(model.providerCreditsPerImage);
+    }
+  });
+
+  it("an edit with 3 references sends 3 data URLs", async () => {
+    const urls = [
+      await pngDataUrl(32, 32, "#ff0000"),
+      await pngDataUrl(32, 48, "#00ff00"),
+      await pngDataUrl(48, 32, "#0000ff"),
+    ];
+    const settings = settingsInputSchema.parse({
+      model: "bytedance/seedream-v4-edit",
+      prompt: "put the three together",
+      referenceIds: ["a", "b", "c"],
+      numImages: 2,
+    });
+    const result = await client().generate(settings.model, requestFromSettings(settings, urls), {});
+    expect(result.images).toHaveLength(2);
+    const body = upstream.requests()[0]?.body as { image_urls: string[]; num_images: number };
+    expect(body.image_urls).toEqual(urls);
+    expect(body.image_urls.every((u) => u.startsWith("data:image/png;base64,"))).toBe(true);
+    expect(body.num_images).toBe(2);
+  });
+
+  it("an upscale sends one image_url within the limits, and no prompt", async () => {
+    const image = await pngDataUrl(300, 200);
+    const settings = settingsInputSchema.parse({
+      model: "bytedance/dreamina-creative-upscale",
+      sizePreset: "4k",
+      upscaleScale: 30,
+      referenceIds: ["a"],
+    });
+    const result = await client().generate(settings.model, requestFromSettings(settings, [image]), {});
+    expect(result.images).toHaveLength(1);
+    expect(result.tokensUsed).toBe(120_000);
+    expect(upstream.requests()[0]?.body).toEqual({
+      model: "bytedance/dreamina-creative-upscale",
+      image_url: image,
+      resolution: "4k",
+      scale: 30,
+    });
+  });
+
+  it("the fake refuses what a model does not take, with the provider's error body", async () => {
+    const refused = [
+      // 4.5 has no num_images: the client must make one call per image instead.
+      { model: "bytedance/seedream-4-5", prompt: "x", num_images: 4 },
+      { model: "bytedance/seedream-4-5", prompt: "x", enable_safety_checker: true },
+      { model: "bytedance/seedream-4-5", prompt: "x", image_size: { width: 1024, height: 2048 } },
+      { model: "bytedance/seedream-v4-text-to-image", prompt: "x", image_urls: ["https://a.example/b.png"] },
+      { model: "bytedance/seedream-v4-edit", prompt: "x" },
+      {
+        model: "bytedance/seedream-v4-edit",
+        prompt: "x",
+        image_urls: Array.from({ length: 11 }, () => "https://a.example/b.png"),
+      },
+      { model: "bytedance/dreamina-creative-upscale", image_url: await pngDataUrl(10, 10), prompt: "x" },
+      { model: "bytedance/dreamina-creative-upscale", image_url: await pngDataUrl(10, 10), scale: 101 },
+      { model: "bytedance/dreamina-creative-upscale", image_url: await pngDataUrl(4100, 16) },
+      { model: "bytedance/dreamina-creative-upscale", image_url: "data:image/webp;base64,UklGRg==" },
+      { model: "openai/dall-e-3", prompt: "x" },
+    ];
+    for (const body of refused) {
+      const answer = await rawPost(body);
+      expect(answer.status, JSON.stringify(body).slice(0, 120)).toBe(400);
+      expect(answer.body).toMatchObject({
+        statusCode: 400,
+        path: "/v1/images/generations",
+        message: expect.stringMatching(/^Validation failed/),
+      });
+    }
+    // The same bodies without the fields the models do not take are accepted.
+    expect((await rawPost({ model: "bytedance/seedream-4-5", prompt: "x" })).status).toBe(200);
   });
 });

@@ -4,12 +4,24 @@
 //
 //   tsx tests/support/fake-upstream.ts --port 3901 [--key test-key] [--latency 200] [--scale 0.125]
 //
-// Every request must carry `Authorization: Bearer <key>` (default key "test-key") and a body the
-// contract allows (unknown fields refused), else 401 / 400 with the provider's error body
-// {message, path, requestId, statusCode, timestamp}. A good request gets `num_images` images:
-// links to PNGs this server renders on demand (one flat colour derived from prompt, seed and
-// index; `scale` shrinks them for speed, default 1 = the requested size), or `b64_json` when
-// `sync_mode` is true. Seeds: the one sent, else a random one, returned as top-level `seed`.
+// Every request must carry `Authorization: Bearer <key>` (default key "test-key") and a body its
+// model's contract allows, else 401 / 400 with the provider's error body {message, path,
+// requestId, statusCode, timestamp}. Each model has its own strict schema, written here from
+// ../shared/api/models.md and NOT taken from the studio's registry, so a field the model does not
+// take, a missing required one or a value out of its range is refused as the provider would:
+//   seedream-v4-text-to-image  prompt ≤ 4000, image_size preset | {width,height} 1024-4096,
+//                              seed ≥ 1, num_images 1-4, enable_safety_checker, sync_mode
+//   seedream-v4-edit           the same + image_urls (required, 1-10, https or data URL)
+//   seedream-4-5, 5-0-lite-preview  prompt, image_urls (optional, 1-14), image_size "2K" | "4K" |
+//                              {width,height} 1440-4096, seed, watermark, response_format; no num_images
+//   dreamina-creative-upscale  image_url (required, https or a JPEG/PNG data URL ≤ 4.7 MB and
+//                              ≤ 4096×4096), resolution "2k" | "4k", scale 0-100, response_format
+// A good request gets its images (`num_images` for 4.0, else one): links to PNGs this server renders
+// on demand (one flat colour derived from prompt, seed and index; `scale` shrinks them for speed,
+// default 1 = the requested size), or `b64_json` when `sync_mode` is true or `response_format` is
+// "b64_json". Seeds: the one sent, else a random one, returned as top-level `seed` (not by the
+// upscaler). Usage: each model's price per image, as `meta.usage.tokens_used` for 4.0 and
+// `credits_used` for the others (the upscaler adds `usd_spent`).
 //
 // Markers (any number, anywhere in the prompt):
 //   [[status:NNN]]        answer NNN with an error body, every time
@@ -33,6 +45,8 @@
 //   [[not-image]]         image links serve HTML while claiming Content-Type image/png
 //   [[chunked]]           image links are served without Content-Length
 //   [[slow-files:MS]]     image links wait MS milliseconds before serving (a download in progress)
+//   [[hang-calls:A,B]]    the A-th and B-th requests with this exact prompt (counting from 1) never
+//                         answer; the others answer (several calls of one generation share a prompt)
 //
 // The handle's calls() counts generation requests (POST /v1/images/generations) since start or
 // resetCalls(); requests() returns their parsed bodies and Authorization headers.
@@ -42,7 +56,6 @@ import type { AddressInfo, Socket } from "node:net";
 import { pathToFileURL } from "node:url";
 import sharp from "sharp";
 import { z } from "zod";
-import { SIZE_PRESETS, type SizePreset } from "../../lib/generations/settings";
 
 export type FakeUpstreamOptions = {
   port?: number;
@@ -64,21 +77,162 @@ export type FakeUpstream = {
   requests(): RecordedRequest[];
 };
 
-const MODEL = "bytedance/seedream-v4-text-to-image";
 const ENDPOINT = "/v1/images/generations";
-const presets = Object.keys(SIZE_PRESETS) as [SizePreset, ...SizePreset[]];
-const dimension = z.number().min(1024).max(4096);
-const requestSchema = z.strictObject({
-  model: z.literal(MODEL),
-  // Counted in UTF-16 units, as the provider's server may count (the stricter of the two readings).
-  prompt: z.string().max(4000, "prompt must be at most 4000 characters"),
-  image_size: z.union([z.enum(presets), z.strictObject({ width: dimension, height: dimension })]).optional(),
+
+const V4_PRESETS = {
+  square_hd: { width: 2048, height: 2048 },
+  square: { width: 1024, height: 1024 },
+  portrait_4_3: { width: 1536, height: 2048 },
+  portrait_16_9: { width: 1152, height: 2048 },
+  landscape_4_3: { width: 2048, height: 1536 },
+  landscape_16_9: { width: 2048, height: 1152 },
+} as const;
+type V4Preset = keyof typeof V4_PRESETS;
+const v4PresetNames = Object.keys(V4_PRESETS) as [V4Preset, ...V4Preset[]];
+
+/** An image the provider can take: an https link, or a base64 data URL whose bytes are an image. */
+const imageReference = (types: readonly string[]) =>
+  z.string().refine(
+    (value) => {
+      if (value.startsWith("https://")) return true;
+      const data = dataUrl(value);
+      return data !== null && types.includes(data.type);
+    },
+    `must be an https URL or a base64 data URL of ${types.join(" or ")}`,
+  );
+
+const ANY_IMAGE = ["png", "jpeg", "webp"];
+// Counted in UTF-16 units, as the provider's server may count (the stricter of the two readings).
+const prompt4000 = z.string().max(4000, "prompt must be at most 4000 characters");
+const v4Dimension = z.number().min(1024).max(4096);
+const v4Fields = {
+  prompt: prompt4000,
+  image_size: z.union([z.enum(v4PresetNames), z.strictObject({ width: v4Dimension, height: v4Dimension })]).optional(),
   seed: z.number().int().min(1).optional(),
   num_images: z.number().int().min(1).max(4).optional(),
   enable_safety_checker: z.boolean().optional(),
   sync_mode: z.boolean().optional(),
-});
-type GenerationRequest = z.infer<typeof requestSchema>;
+};
+const nextDimension = z.number().int().min(1440).max(4096);
+const responseFormat = z.enum(["url", "b64_json"]).optional();
+const UPSCALE_MAX_BYTES = 4.7 * 1000 * 1000;
+
+/** What the rest of the fake needs of any model's request. */
+type GenerationRequest = {
+  prompt: string;
+  asked: number;
+  size: { width: number; height: number };
+  seed: number | null;
+  inline: boolean;
+  price: number;
+  usage: "tokens_used" | "credits_used" | "usd_spent";
+};
+type FakeModel = {
+  schema: z.ZodType;
+  read(body: unknown): GenerationRequest;
+};
+
+function fakeModel<S extends z.ZodType>(schema: S, read: (body: z.output<S>) => GenerationRequest): FakeModel {
+  return { schema, read: (body) => read(body as z.output<S>) };
+}
+
+const randomSeed = () => randomInt(1, 2 ** 31 - 1);
+
+function seedreamV4(id: string, edit: boolean): FakeModel {
+  const schema = z.strictObject({
+    model: z.literal(id),
+    ...v4Fields,
+    ...(edit
+      ? {
+          prompt: prompt4000.min(1, "prompt is required"),
+          image_urls: z.array(imageReference(ANY_IMAGE)).min(1).max(10),
+        }
+      : {}),
+  });
+  return fakeModel(schema, (body) => {
+    const size = body.image_size ?? "square_hd";
+    return {
+      prompt: body.prompt,
+      asked: body.num_images ?? 1,
+      size: typeof size === "string" ? V4_PRESETS[size] : size,
+      seed: body.seed ?? randomSeed(),
+      inline: body.sync_mode === true,
+      price: 63_000,
+      usage: "tokens_used",
+    };
+  });
+}
+
+function seedreamNext(id: string, price: number): FakeModel {
+  const schema = z.strictObject({
+    model: z.literal(id),
+    prompt: z.string().min(1, "prompt is required"),
+    image_urls: z.array(imageReference(ANY_IMAGE)).min(1).max(14).optional(),
+    image_size: z
+      .union([z.enum(["2K", "4K"]), z.strictObject({ width: nextDimension, height: nextDimension })])
+      .optional(),
+    seed: z.number().int().optional(),
+    watermark: z.boolean().optional(),
+    response_format: responseFormat,
+  });
+  return fakeModel(schema, (body) => {
+    const size = body.image_size ?? { width: 2048, height: 2048 };
+    const side = size === "4K" ? 4096 : 2048;
+    return {
+      prompt: body.prompt,
+      asked: 1,
+      size: typeof size === "string" ? { width: side, height: side } : size,
+      seed: body.seed ?? randomSeed(),
+      inline: body.response_format === "b64_json",
+      price,
+      usage: "credits_used",
+    };
+  });
+}
+
+const upscale = fakeModel(
+  z.strictObject({
+    model: z.literal("bytedance/dreamina-creative-upscale"),
+    image_url: imageReference(["png", "jpeg"]).refine(async (value) => {
+      const data = dataUrl(value);
+      if (!data) return true;
+      if (data.bytes.length > UPSCALE_MAX_BYTES) return false;
+      const meta = await sharp(data.bytes)
+        .metadata()
+        .catch(() => null);
+      return meta !== null && (meta.width ?? 0) <= 4096 && (meta.height ?? 0) <= 4096;
+    }, "image_url must be at most 4.7 MB and 4096x4096"),
+    resolution: z.enum(["2k", "4k"]).optional(),
+    scale: z.number().int().min(0).max(100).optional(),
+    response_format: responseFormat,
+  }),
+  (body) => {
+    const side = body.resolution === "4k" ? 4096 : 2048;
+    return {
+      prompt: "",
+      asked: 1,
+      size: { width: side, height: side },
+      seed: null,
+      inline: body.response_format === "b64_json",
+      price: 120_000,
+      usage: "usd_spent",
+    };
+  },
+);
+
+const MODELS: Readonly<Record<string, FakeModel>> = {
+  "bytedance/seedream-v4-text-to-image": seedreamV4("bytedance/seedream-v4-text-to-image", false),
+  "bytedance/seedream-v4-edit": seedreamV4("bytedance/seedream-v4-edit", true),
+  "bytedance/seedream-4-5": seedreamNext("bytedance/seedream-4-5", 84_000),
+  "bytedance/seedream-5-0-lite-preview": seedreamNext("bytedance/seedream-5-0-lite-preview", 91_000),
+  "bytedance/dreamina-creative-upscale": upscale,
+};
+
+function dataUrl(value: string): { type: string; bytes: Buffer } | null {
+  const match = /^data:image\/([a-z]+);base64,([A-Za-z0-9+/]+={0,2})$/.exec(value);
+  if (!match?.[1] || !match[2]) return null;
+  return { type: match[1], bytes: Buffer.from(match[2], "base64") };
+}
 
 type FileSpec = { width: number; height: number; color: string; kind: "png" | "html" | "chunked"; delayMs: number };
 
@@ -99,6 +253,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   const scale = options.scale ?? 1;
   const files = new Map<string, FileSpec>();
   const failedOnce = new Set<string>();
+  const callsByPrompt = new Map<string, number>();
   const sockets = new Set<Socket>();
   let recorded: RecordedRequest[] = [];
   let callCount = 0;
@@ -150,13 +305,28 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       return errorBody(res, 400, "Body is not valid JSON", ENDPOINT, requestId);
     }
     recorded.push({ authorization: req.headers.authorization, body: parsedJson });
-    const parsed = requestSchema.safeParse(parsedJson);
+    const modelId = z.object({ model: z.string() }).safeParse(parsedJson);
+    const model = modelId.success && Object.hasOwn(MODELS, modelId.data.model) ? MODELS[modelId.data.model] : undefined;
+    if (!model) {
+      return errorBody(
+        res,
+        400,
+        `Validation failed: model must be one of ${Object.keys(MODELS).join(", ")}`,
+        ENDPOINT,
+        requestId,
+      );
+    }
+    const parsed = await model.schema.safeParseAsync(parsedJson);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       return errorBody(res, 400, `Validation failed: ${issue?.path.join(".")} ${issue?.message}`, ENDPOINT, requestId);
     }
-    const body = parsed.data;
+    const body = model.read(parsed.data);
     const markers = parseMarkers(body.prompt);
+    const ordinal = (callsByPrompt.get(body.prompt) ?? 0) + 1;
+    callsByPrompt.set(body.prompt, ordinal);
+    const hangCalls = markers.get("hang-calls")?.split(",").map(Number) ?? [];
+    if (hangCalls.includes(ordinal)) return; // never answers, like [[hang]]
 
     const slow = Number(markers.get("slow"));
     if (Number.isFinite(slow) && slow > 0) await sleep(slow);
@@ -188,8 +358,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       return;
     }
 
-    const seed = body.seed ?? randomInt(1, 2 ** 31 - 1);
-    const asked = body.num_images ?? 1;
+    const { seed, asked } = body;
     const partial = Number(markers.get("partial"));
     const count =
       markers.has("blocked") || markers.has("empty")
@@ -197,17 +366,17 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         : Number.isInteger(partial) && partial >= 0
           ? Math.min(partial, asked)
           : asked;
-    const size = sizeOf(body);
     const items = await Promise.all(
-      Array.from({ length: count }, (_, index) => imageItem(body, markers, seed, index, size)),
+      Array.from({ length: count }, (_, index) => imageItem(body, markers, seed, index, body.size)),
     );
-    const tokens = 63_000 * count;
+    const tokens = body.price * count;
     const headers = { "x-request-id": requestId };
+    const seedField = seed === null ? {} : { seed };
     if (markers.has("alt-shape")) {
       return json(
         res,
         200,
-        { images: items, seed, meta: { usage: { credits_used: tokens } } },
+        { images: items, ...seedField, meta: { usage: { credits_used: tokens } } },
         {
           ...headers,
           "x-aimlapi-credits-used": String(tokens),
@@ -215,17 +384,24 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       );
     }
     if (markers.has("both-shapes")) {
-      return json(res, 200, { images: items, seed, data: items, meta: { usage: { tokens_used: tokens } } }, headers);
+      return json(
+        res,
+        200,
+        { images: items, ...seedField, data: items, meta: { usage: { tokens_used: tokens } } },
+        headers,
+      );
     }
     const data = items.map(({ url, b64_json }) => ({ url, b64_json }));
     const safety = markers.has("blocked") ? { has_nsfw_concepts: Array.from({ length: asked }, () => true) } : {};
-    return json(res, 200, { data, seed, ...safety, meta: { usage: { tokens_used: tokens } } }, headers);
+    const usage =
+      body.usage === "usd_spent" ? { credits_used: tokens, usd_spent: tokens / 2_000_000 } : { [body.usage]: tokens };
+    return json(res, 200, { data, ...seedField, ...safety, meta: { usage } }, headers);
   }
 
   async function imageItem(
     body: GenerationRequest,
     markers: Markers,
-    seed: number,
+    seed: number | null,
     index: number,
     size: { width: number; height: number },
   ) {
@@ -243,7 +419,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       width: spec.width,
       height: spec.height,
     };
-    if (body.sync_mode && spec.kind === "png") {
+    if (body.inline && spec.kind === "png") {
       const png = await render(spec);
       return { url: null, b64_json: png.toString("base64"), file_size: png.length, ...meta };
     }
@@ -296,11 +472,6 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
         server.close(() => resolve());
       }),
   };
-}
-
-function sizeOf(body: GenerationRequest): { width: number; height: number } {
-  const size = body.image_size ?? "square_hd";
-  return typeof size === "string" ? SIZE_PRESETS[size] : size;
 }
 
 function render(spec: FileSpec): Promise<Buffer> {

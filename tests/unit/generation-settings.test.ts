@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseEnv, safetyCheckerPolicy } from "../../lib/env";
 import {
   aspectOf,
+  callCount,
   DEFAULT_SETTINGS,
   type GenerationSettings,
   promptLength,
@@ -13,6 +14,8 @@ import {
 } from "../../lib/generations/settings";
 import { STATUS_WORDS, statusLabel } from "../../lib/generations/status";
 import { STATUS_LABELS } from "../../lib/history/filters";
+import { MODELS } from "../../lib/models";
+import { creditsForProviderPrice } from "../../lib/pricing";
 import { defaultSourceKind } from "../../lib/upstream/source";
 
 function form(fields: Record<string, string>): FormData {
@@ -66,6 +69,8 @@ describe("settings input", () => {
       numImages: 4,
       enableSafetyChecker: false,
       syncMode: true,
+      upscaleScale: null,
+      referenceIds: [],
     });
   });
 
@@ -162,7 +167,7 @@ describe("settings mapping", () => {
   });
 
   it("becomes the model's request with the provider's field names", () => {
-    expect(requestFromSettings(custom)).toEqual({
+    expect(requestFromSettings(custom, [])).toEqual({
       prompt: "a harbour",
       image_size: { width: 3000, height: 2000 },
       seed: 7,
@@ -170,7 +175,7 @@ describe("settings mapping", () => {
       enable_safety_checker: false,
       sync_mode: false,
     });
-    expect(requestFromSettings({ ...DEFAULT_SETTINGS, prompt: "x" })).toEqual({
+    expect(requestFromSettings({ ...DEFAULT_SETTINGS, prompt: "x" }, [])).toEqual({
       prompt: "x",
       image_size: "square_hd",
       num_images: 1,
@@ -187,8 +192,140 @@ describe("settings mapping", () => {
   });
 
   it("gives aspects for presets and custom sizes", () => {
-    expect(aspectOf({ sizePreset: "landscape_16_9", width: 2048, height: 1152 })).toBe("16:9");
-    expect(aspectOf({ sizePreset: null, width: 1025, height: 4096 })).toBe("0.25:1");
+    const v4 = DEFAULT_SETTINGS.model;
+    expect(aspectOf({ model: v4, sizePreset: "landscape_16_9", width: 2048, height: 1152 })).toBe("16:9");
+    expect(aspectOf({ model: v4, sizePreset: null, width: 1025, height: 4096 })).toBe("0.25:1");
+    // A size whose shape the model chooses.
+    expect(aspectOf({ model: "bytedance/seedream-4-5", sizePreset: "2K", width: 2048, height: 2048 })).toBe("auto");
+  });
+});
+
+const EDIT = "bytedance/seedream-v4-edit";
+const NEXT = "bytedance/seedream-4-5";
+const UPSCALE = "bytedance/dreamina-creative-upscale";
+const refs = (n: number) => Array.from({ length: n }, (_, i) => `ref${i + 1}`);
+
+describe("settings per model (the registry's rules)", () => {
+  it("refuses an 11th reference for Seedream 4.0 Edit with a clear message, and none at all", () => {
+    expect(issues({ model: EDIT, prompt: "x", referenceIds: refs(11) })).toEqual({
+      referenceIds: "Seedream 4.0 Edit takes at most 10 reference images; you gave 11.",
+    });
+    expect(issues({ model: EDIT, prompt: "x" })).toEqual({
+      referenceIds: "Seedream 4.0 Edit needs at least 1 reference image.",
+    });
+    expect(settingsInputSchema.parse({ model: EDIT, prompt: "x", referenceIds: refs(10) }).referenceIds).toEqual(
+      refs(10),
+    );
+  });
+
+  it("keeps references in order, optional for 4.5 up to 14, refused for a text-only model", () => {
+    expect(settingsInputSchema.parse({ model: NEXT, prompt: "x" }).referenceIds).toEqual([]);
+    expect(settingsInputSchema.parse({ model: NEXT, prompt: "x", referenceIds: ["b", "a", "c"] }).referenceIds).toEqual(
+      ["b", "a", "c"],
+    );
+    expect(issues({ model: NEXT, prompt: "x", referenceIds: refs(15) })).toEqual({
+      referenceIds: "Seedream 4.5 takes at most 14 reference images; you gave 15.",
+    });
+    expect(issues({ prompt: "x", referenceIds: refs(1) })).toEqual({
+      referenceIds: "Seedream 4.0 takes no reference images; remove them or choose another model.",
+    });
+  });
+
+  it("follows each model's size rules", () => {
+    // 4.5: "2K"/"4K" or a custom size from 1440; the 4.0 presets are not its sizes.
+    expect(settingsInputSchema.parse({ model: NEXT, prompt: "x" })).toMatchObject({ sizePreset: "2K", width: 2048 });
+    expect(settingsInputSchema.parse({ model: NEXT, prompt: "x", sizePreset: "4K" })).toMatchObject({ width: 4096 });
+    expect(issues({ model: NEXT, prompt: "x", sizePreset: "custom", width: 1024, height: 2048 })).toEqual({
+      width: "Width must be at least 1440 pixels.",
+    });
+    expect(issues({ model: NEXT, prompt: "x", sizePreset: "square_hd" })).toEqual({
+      sizePreset: "Choose one of Seedream 4.5's sizes, or a custom width and height.",
+    });
+    // The upscaler: its resolutions only, one image, exactly one reference, no prompt needed.
+    const up = settingsInputSchema.parse({ model: UPSCALE, sizePreset: "4k", referenceIds: ["img1"] });
+    expect(up).toMatchObject({ prompt: "", sizePreset: "4k", numImages: 1, upscaleScale: 50, seed: null });
+    expect(issues({ model: UPSCALE, sizePreset: "custom", width: 2000, height: 2000, referenceIds: ["a"] })).toEqual({
+      sizePreset: "Upscale takes one of these sizes: 2K, 4K.",
+    });
+    expect(issues({ model: UPSCALE, referenceIds: ["a", "b"], numImages: 2, upscaleScale: 101 })).toEqual({
+      numImages: "Upscale makes one image at a time.",
+      referenceIds: "Upscale takes exactly 1 image; you gave 2.",
+      upscaleScale: "The detail must be a whole number from 0 to 100.",
+    });
+  });
+
+  it("stores fields a model does not take as their neutral value", () => {
+    const next = settingsInputSchema.parse({ model: NEXT, prompt: "x", enableSafetyChecker: false, seed: 5 });
+    expect(next).toMatchObject({ enableSafetyChecker: true, seed: 5, upscaleScale: null });
+    expect(settingsInputSchema.parse({ model: UPSCALE, seed: 5, referenceIds: ["a"] }).seed).toBeNull();
+  });
+
+  it("round-trips every model's settings through the row and the input schema", () => {
+    const all: GenerationSettings[] = [
+      settingsInputSchema.parse({ model: EDIT, prompt: "x", referenceIds: refs(3), numImages: 2, seed: 4 }),
+      settingsInputSchema.parse({
+        model: NEXT,
+        prompt: "x",
+        sizePreset: "custom",
+        width: 1600,
+        height: 2400,
+        numImages: 4,
+      }),
+      settingsInputSchema.parse({ model: UPSCALE, sizePreset: "4k", upscaleScale: 80, referenceIds: ["a"] }),
+    ];
+    for (const s of all) {
+      expect(settingsFromRow(rowFromSettings(s))).toEqual(s);
+      expect(settingsInputSchema.parse(s)).toEqual(s);
+    }
+  });
+
+  it("maps to each model's request: exactly its fields", () => {
+    const edit = settingsInputSchema.parse({ model: EDIT, prompt: "x", referenceIds: refs(3), seed: 4 });
+    const urls = ["data:image/png;base64,AAAA", "data:image/png;base64,BBBB", "https://example.com/c.png"];
+    expect(requestFromSettings(edit, urls)).toEqual({
+      prompt: "x",
+      image_size: "square_hd",
+      seed: 4,
+      num_images: 1,
+      enable_safety_checker: true,
+      sync_mode: false,
+      image_urls: urls,
+    });
+    // 4.5: no num_images, no safety checker; one request per image, seed + index.
+    const next = settingsInputSchema.parse({ model: NEXT, prompt: "x", numImages: 4, seed: 10, syncMode: true });
+    expect(callCount(next)).toBe(4);
+    expect(requestFromSettings(next, [], { index: 2 })).toEqual({
+      prompt: "x",
+      image_size: "2K",
+      seed: 12,
+      response_format: "b64_json",
+    });
+    // No seed asked: the generation's own fallback seed, so every image can be made again.
+    const random = { ...next, seed: null, syncMode: false };
+    expect(requestFromSettings(random, ["data:image/png;base64,AAAA"], { index: 1, fallbackSeed: 100 })).toEqual({
+      prompt: "x",
+      image_urls: ["data:image/png;base64,AAAA"],
+      image_size: "2K",
+      seed: 101,
+    });
+    const up = settingsInputSchema.parse({ model: UPSCALE, sizePreset: "4k", upscaleScale: 80, referenceIds: ["a"] });
+    expect(callCount(up)).toBe(1);
+    expect(requestFromSettings(up, ["data:image/jpeg;base64,AAAA"])).toEqual({
+      image_url: "data:image/jpeg;base64,AAAA",
+      resolution: "4k",
+      scale: 80,
+    });
+  });
+
+  it("derives each price from the provider's price: one credit per 15,750 provider credits, rounded up", () => {
+    expect(MODELS.map((m) => [m.id, m.creditsPerImage])).toEqual([
+      ["bytedance/seedream-v4-text-to-image", 4],
+      [EDIT, 4],
+      [NEXT, 6],
+      ["bytedance/seedream-5-0-lite-preview", 6],
+      [UPSCALE, 8],
+    ]);
+    for (const m of MODELS) expect(m.creditsPerImage).toBe(creditsForProviderPrice(m.providerCreditsPerImage));
   });
 });
 

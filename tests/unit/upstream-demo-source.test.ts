@@ -1,13 +1,14 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import type { GenerationParams } from "../../lib/generations/settings";
+import { DEFAULT_SETTINGS, type GenerationSettings, requestFromSettings } from "../../lib/generations/settings";
+import type { ModelRequest } from "../../lib/models";
 import { createDemoSource } from "../../lib/upstream/demo-source";
 import type { SourceResult } from "../../lib/upstream/types";
 
 const MODEL = "bytedance/seedream-v4-text-to-image";
 const demo = createDemoSource({ durationMs: 0 });
 
-function params(extra: Partial<GenerationParams> = {}): GenerationParams {
+function params(extra: Record<string, unknown> = {}): ModelRequest {
   return {
     prompt: "a fox",
     image_size: "square",
@@ -75,6 +76,69 @@ describe("demo source", () => {
     });
     setTimeout(() => controller.abort(new Error("stop")), 50);
     await expect(call).rejects.toThrow("stop");
+  });
+
+  it("serves every model of the registry from its request", async () => {
+    const red = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#ff0000" } })
+      .png()
+      .toBuffer();
+    const blue = await sharp({ create: { width: 48, height: 64, channels: 3, background: "#0000ff" } })
+      .png()
+      .toBuffer();
+    const dataUrl = (png: Buffer) => `data:image/png;base64,${png.toString("base64")}`;
+    const settings = (s: Partial<GenerationSettings>) => ({ ...DEFAULT_SETTINGS, prompt: "a fox", ...s });
+
+    // Edit: a composite of its references (red left, blue right), tinted, at the asked size.
+    const editSettings = settings({
+      model: "bytedance/seedream-v4-edit",
+      sizePreset: "square",
+      width: 1024,
+      height: 1024,
+      seed: 5,
+    });
+    const edit = await demo.generate(
+      editSettings.model,
+      requestFromSettings(editSettings, [dataUrl(red), dataUrl(blue)]),
+      {},
+    );
+    const [edited] = bytesOf(edit);
+    expect(await sharp(edited).metadata()).toMatchObject({ format: "png", width: 1024, height: 1024 });
+    const pixel = async (x: number) => {
+      const { data } = await sharp(edited)
+        .extract({ left: x, top: 512, width: 1, height: 1 })
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      return [...data];
+    };
+    const [left, right] = [await pixel(100), await pixel(900)];
+    expect(left).not.toEqual(right);
+    expect((left[0] ?? 0) > (left[2] ?? 0)).toBe(true); // still reddish
+    expect((right[2] ?? 0) > (right[0] ?? 0)).toBe(true); // still bluish
+    // Deterministic, like every demo answer.
+    const again = await demo.generate(
+      editSettings.model,
+      requestFromSettings(editSettings, [dataUrl(red), dataUrl(blue)]),
+      {},
+    );
+    expect(bytesOf(again)).toEqual([edited]);
+
+    // Seedream 4.5: one plain render per call, "2K" is 2048 square.
+    const next = settings({ model: "bytedance/seedream-4-5", sizePreset: "2K", width: 2048, height: 2048, seed: 8 });
+    const render = await demo.generate(next.model, requestFromSettings(next, []), {});
+    expect(render.images).toHaveLength(1);
+    expect(await sharp(bytesOf(render)[0]).metadata()).toMatchObject({ width: 2048, height: 2048 });
+
+    // Upscale: the one image, its longer side at the chosen resolution; no seed.
+    const up = settings({
+      model: "bytedance/dreamina-creative-upscale",
+      prompt: "",
+      sizePreset: "2k",
+      upscaleScale: 50,
+      seed: null,
+    });
+    const upscaled = await demo.generate(up.model, requestFromSettings(up, [dataUrl(red)]), {});
+    expect(upscaled.seed).toBeNull();
+    expect(await sharp(bytesOf(upscaled)[0]).metadata()).toMatchObject({ width: 2048, height: 1536 });
   });
 
   it("is labelled DEMO and reports no provider usage", async () => {

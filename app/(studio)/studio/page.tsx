@@ -3,7 +3,7 @@ import { getAccountSummary } from "@/lib/account";
 import { requireUser } from "@/lib/auth/require-user";
 import { safetyCheckerPolicy } from "@/lib/env";
 import { generationSettings, recentGenerations } from "@/lib/generations/queries";
-import { DEFAULT_MODEL_ID, findModel } from "@/lib/models";
+import { modelChoice, pickerModels } from "@/lib/models";
 import { defaultSourceKind } from "@/lib/upstream/source";
 import { Studio } from "./_components/studio";
 
@@ -18,8 +18,6 @@ export default async function StudioPage({ searchParams }: { searchParams: Promi
     recentGenerations({ userId: user.id }),
     reuseId ? generationSettings({ userId: user.id, generationId: reuseId }) : Promise.resolve(null),
   ]);
-  const model = findModel(DEFAULT_MODEL_ID);
-  if (!model) throw new Error(`default model ${DEFAULT_MODEL_ID} is not in the registry`);
   return (
     <section aria-labelledby="page-title" className="flex flex-col gap-6">
       <h1 id="page-title" className="sr-only">
@@ -27,7 +25,7 @@ export default async function StudioPage({ searchParams }: { searchParams: Promi
       </h1>
       <Studio
         key={reuseId ?? "new"}
-        model={{ id: model.id, label: model.label, creditsPerImage: model.creditsPerImage }}
+        models={pickerModels().map(modelChoice)}
         demo={defaultSourceKind() === "DEMO"}
         safetyChoice={safetyCheckerPolicy() === "user-choice"}
         balance={account.creditBalance}

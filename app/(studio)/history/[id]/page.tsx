@@ -4,7 +4,8 @@ import { notFound } from "next/navigation";
 import { DemoBadge } from "@/components/generation/demo-badge";
 import { StatusBadge } from "@/components/generation/status-badge";
 import { requireUser } from "@/lib/auth/require-user";
-import { isSizePreset, reproducibleSeed, SIZE_PRESETS } from "@/lib/generations/settings";
+import { GENERATION_MESSAGES } from "@/lib/generations/messages";
+import { reproducibleSeed, sizeChoiceOf } from "@/lib/generations/settings";
 import { isPending } from "@/lib/generations/status";
 import { getGeneration } from "@/lib/history/queries";
 import { recordIdSchema } from "@/lib/history/schemas";
@@ -37,7 +38,8 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
   if (!generation) notFound();
   const links = await listShareLinks({ userId: user.id, generationId: generation.id });
   const inFlight = isPending(generation.status);
-  const preset = isSizePreset(generation.sizePreset) ? SIZE_PRESETS[generation.sizePreset] : null;
+  const preset = sizeChoiceOf(generation);
+  const model = findModel(generation.model);
   const { createdAt, startedAt, completedAt } = generation;
   // The seed re-run and "Reuse settings" submit: the one actually used.
   const seed = reproducibleSeed(generation);
@@ -128,7 +130,7 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
           Details
         </h2>
         <dl className="divide-y divide-stone-200 dark:divide-stone-800">
-          <Row term="Model">{findModel(generation.model)?.label ?? generation.model}</Row>
+          <Row term="Model">{model?.label ?? generation.model}</Row>
           <Row term="Image source">
             {generation.source === "DEMO" ? "Demo (local, no charge by the provider)" : "AI/ML API"}
           </Row>
@@ -136,11 +138,25 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
             {preset ? preset.label : "Custom"} · {generation.width}×{generation.height} · {generation.aspect}
           </Row>
           <Row term="Images">
-            {generation.images.length} of {generation.numImages} received
+            {generation.status === "COMPLETED" && generation.images.length < generation.numImages
+              ? GENERATION_MESSAGES.partialDelivery(generation.images.length, generation.numImages)
+              : `${generation.images.length} of ${generation.numImages} received`}
           </Row>
-          <Row term="Seed requested">{generation.seedRequested ?? "Random"}</Row>
-          <Row term="Seed used">{generation.seedUsed?.toString() ?? "Not reported"}</Row>
-          <Row term="Safety checker">{generation.enableSafetyChecker ? "On" : "Off"}</Row>
+          {generation.referenceIds.length > 0 && <Row term="Reference images">{generation.referenceIds.length}</Row>}
+          {model?.upscaleScale && generation.upscaleScale !== null && (
+            <Row term="Detail added">
+              {generation.upscaleScale} of {model.upscaleScale.max}
+            </Row>
+          )}
+          {(model?.seed ?? true) && (
+            <>
+              <Row term="Seed requested">{generation.seedRequested ?? "Random"}</Row>
+              <Row term="Seed used">{generation.seedUsed?.toString() ?? "Not reported"}</Row>
+            </>
+          )}
+          {(model?.safetyChecker ?? true) && (
+            <Row term="Safety checker">{generation.enableSafetyChecker ? "On" : "Off"}</Row>
+          )}
           <Row term="Tokens used">{generation.tokensUsed?.toLocaleString("en") ?? "Not reported"}</Row>
           <Row term="Credits">
             {generation.costCredits} reserved · {generation.chargedCredits} charged · {generation.refundedCredits}{" "}

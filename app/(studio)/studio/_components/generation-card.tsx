@@ -58,6 +58,8 @@ export function GenerationCard({
         {g.source === "DEMO" ? <DemoBadge /> : null}
         <Elapsed since={g.createdAt} until={pending ? null : g.completedAt} clockOffsetMs={clockOffsetMs} />
         <span aria-hidden="true">·</span>
+        <span>{g.modelLabel}</span>
+        <span aria-hidden="true">·</span>
         <span>
           {g.settings.numImages} × {size}
         </span>
@@ -128,6 +130,7 @@ export function GenerationCard({
         <div
           className={`rounded-lg px-3 py-2 text-sm ${g.status === "FAILED" ? "bg-red-50 text-red-900 dark:bg-red-950/60 dark:text-red-100" : "bg-amber-50 text-amber-900 dark:bg-amber-950/60 dark:text-amber-100"}`}
         >
+          {g.delivery ? <p className="font-medium">{g.delivery}</p> : null}
           {g.errorMessage ? <p>{g.errorMessage}</p> : null}
           {g.refundedCredits > 0 ? <p className="font-medium">Refunded {g.refundedCredits} credits</p> : null}
         </div>

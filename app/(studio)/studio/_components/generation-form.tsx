@@ -4,11 +4,8 @@ import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState,
 import { DemoBadge } from "@/components/generation/demo-badge";
 import { buttonClass } from "@/components/ui/button";
 import {
-  CUSTOM_SIZE_MAX,
-  CUSTOM_SIZE_MIN,
   DEFAULT_SETTINGS,
   type GenerationSettings,
-  NUM_IMAGES_MAX,
   normalizePrompt,
   PROMPT_MAX_LENGTH,
   promptLength,
@@ -19,29 +16,66 @@ import type { GenerationView } from "@/lib/generations/view";
 import type { ModelChoice } from "@/lib/models";
 import { generateAction } from "../actions";
 import { CopyButton } from "./copy-button";
+import { ModelPicker } from "./model-picker";
 import { SizePicker, type SizeValue } from "./size-picker";
 
 /** Settings to load into the form ("reuse settings"); a new version reloads the same settings again. */
 export type FormPreset = { settings: GenerationSettings; version: number };
 
 type FormState = {
+  model: string;
   prompt: string;
   size: SizeValue;
   numImages: number;
   seedMode: "random" | "fixed";
   seed: string;
   safety: boolean;
+  /** Reference images, in order (reused settings bring them back). */
+  referenceIds: string[];
 };
 
-function fromSettings(s: GenerationSettings): FormState {
+function fromSettings(s: GenerationSettings, models: ModelChoice[]): FormState {
+  // A model outside the picker (the upscaler) or gone from the registry: the form's first model.
+  if (!models.some((m) => m.id === s.model)) s = { ...DEFAULT_SETTINGS, prompt: s.prompt };
   return {
+    model: s.model,
     prompt: s.prompt,
     size: { preset: s.sizePreset ?? "custom", width: String(s.width), height: String(s.height) },
     numImages: s.numImages,
     seedMode: s.seed === null ? "random" : "fixed",
     seed: s.seed === null ? "" : String(s.seed),
     safety: s.enableSafetyChecker,
+    referenceIds: s.referenceIds,
   };
+}
+
+/** The form's state moved to another model: a size, count and references that model takes. */
+function switchModel(state: FormState, model: ModelChoice): FormState {
+  const { presets, defaultPreset, custom } = model.size;
+  const keepSize = state.size.preset === "custom" ? custom !== null : Object.hasOwn(presets, state.size.preset);
+  const preset = presets[defaultPreset];
+  const size =
+    keepSize || !preset
+      ? state.size
+      : { preset: defaultPreset, width: String(preset.width), height: String(preset.height) };
+  const most = model.references?.max ?? 0;
+  return {
+    ...state,
+    model: model.id,
+    size,
+    numImages: Math.min(state.numImages, model.images.max),
+    referenceIds: state.referenceIds.slice(0, most),
+  };
+}
+
+function FieldError({ message }: { message: string | undefined }) {
+  return message ? <p className="text-sm text-red-600 dark:text-red-400">{message}</p> : null;
+}
+
+function chosenModel(models: ModelChoice[], id: string): ModelChoice {
+  const model = models.find((m) => m.id === id) ?? models[0];
+  if (!model) throw new Error("the studio has no model to offer");
+  return model;
 }
 
 function randomSeed(): number {
@@ -52,7 +86,7 @@ function randomSeed(): number {
 const isMac = () => typeof navigator !== "undefined" && /Mac|iPhone|iPad/.test(navigator.platform);
 
 export function GenerationForm({
-  model,
+  models,
   demo,
   safetyChoice,
   balance,
@@ -61,7 +95,8 @@ export function GenerationForm({
   onSubmitted,
   onRefused,
 }: {
-  model: ModelChoice;
+  /** The model picker's choices (lib/models: the registry), the default first. */
+  models: ModelChoice[];
   demo: boolean;
   /** Offer the safety checker's switch (SAFETY_CHECKER=user-choice); else the server keeps it on. */
   safetyChoice: boolean;
@@ -72,28 +107,36 @@ export function GenerationForm({
   /** Refused for lack of credits, with the balance the server found. */
   onRefused: (balance: number) => void;
 }) {
-  const [state, setState] = useState<FormState>(fromSettings(preset ? preset.settings : DEFAULT_SETTINGS));
+  const [state, setState] = useState<FormState>(fromSettings(preset ? preset.settings : DEFAULT_SETTINGS, models));
   const [error, setError] = useState<{ message: string; fields: Record<string, string> } | null>(null);
   const [pending, startTransition] = useTransition();
   const [shortcut, setShortcut] = useState("Ctrl+Enter");
   // One key per press of Generate: a retry of the same press (double click, lost answer) reuses it.
   const submissionKey = useRef<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
-  const ids = { prompt: useId(), count: useId(), images: useId(), seed: useId(), error: useId(), cost: useId() };
+  const ids = {
+    prompt: useId(),
+    count: useId(),
+    images: useId(),
+    seed: useId(),
+    error: useId(),
+    cost: useId(),
+  };
 
   useEffect(() => setShortcut(isMac() ? "⌘+Enter" : "Ctrl+Enter"), []);
   useEffect(() => {
     if (preset) {
-      setState(fromSettings(preset.settings));
+      setState(fromSettings(preset.settings, models));
       setError(null);
     }
-  }, [preset]);
+  }, [preset, models]);
 
   const update = (patch: Partial<FormState>) => {
     submissionKey.current = null;
     setState((s) => ({ ...s, ...patch }));
   };
 
+  const model = chosenModel(models, state.model);
   // The same count, of the same normalised text, as the server's check.
   const length = promptLength(normalizePrompt(state.prompt));
   const cost = state.numImages * model.creditsPerImage;
@@ -112,8 +155,9 @@ export function GenerationForm({
       sizePreset: state.size.preset,
       ...(custom ? { width: state.size.width, height: state.size.height } : {}),
       numImages: state.numImages,
-      seed: state.seedMode === "fixed" ? state.seed : null,
-      ...(safetyChoice ? { enableSafetyChecker: state.safety } : {}),
+      ...(model.seed ? { seed: state.seedMode === "fixed" ? state.seed : null } : {}),
+      ...(safetyChoice && model.safetyChecker ? { enableSafetyChecker: state.safety } : {}),
+      referenceIds: state.referenceIds,
     };
     startTransition(async () => {
       try {
@@ -167,6 +211,32 @@ export function GenerationForm({
         </p>
       ) : null}
       <div className="flex flex-col gap-1.5">
+        <ModelPicker
+          models={models}
+          value={model}
+          onChange={(next) => {
+            submissionKey.current = null;
+            setState((s) => switchModel(s, next));
+          }}
+        />
+        {state.referenceIds.length > 0 ? (
+          <p className="flex items-center gap-2 text-xs text-stone-600 dark:text-stone-400">
+            {state.referenceIds.length === 1 ? "1 reference image" : `${state.referenceIds.length} reference images`}{" "}
+            from the reused settings.
+            <button
+              type="button"
+              onClick={() => update({ referenceIds: [] })}
+              className={buttonClass("ghost", "px-2 py-0.5")}
+            >
+              Remove
+            </button>
+          </p>
+        ) : null}
+        <FieldError message={fieldError("referenceIds")} />
+        <FieldError message={fieldError("model")} />
+      </div>
+
+      <div className="flex flex-col gap-1.5">
         <div className="flex items-baseline justify-between">
           <label htmlFor={ids.prompt} className="text-sm font-medium">
             Prompt
@@ -190,21 +260,15 @@ export function GenerationForm({
           placeholder="A lighthouse at dusk, oil on canvas, warm light on the waves"
           className="w-full resize-y rounded-lg border border-stone-300 bg-white px-3 py-2 text-base outline-none focus:border-violet-500 dark:border-stone-700 dark:bg-stone-950"
         />
-        {fieldError("prompt") ? <p className="text-sm text-red-600 dark:text-red-400">{fieldError("prompt")}</p> : null}
+        <FieldError message={fieldError("prompt")} />
       </div>
 
-      <SizePicker
-        value={state.size}
-        onChange={(size) => update({ size })}
-        min={CUSTOM_SIZE_MIN}
-        max={CUSTOM_SIZE_MAX}
-        error={sizeError}
-      />
+      <SizePicker rules={model.size} value={state.size} onChange={(size) => update({ size })} error={sizeError} />
 
       <fieldset className="flex flex-col gap-2">
         <legend className="mb-1.5 text-sm font-medium">Number of images</legend>
         <div className="flex gap-2">
-          {Array.from({ length: NUM_IMAGES_MAX }, (_, i) => i + 1).map((n) => (
+          {Array.from({ length: model.images.max }, (_, i) => i + 1).map((n) => (
             <label
               key={n}
               className="flex h-10 min-w-10 cursor-pointer items-center justify-center rounded-lg border border-stone-300 px-3 text-sm font-medium has-[:checked]:border-violet-600 has-[:checked]:bg-violet-600 has-[:checked]:text-white has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-violet-500 dark:border-stone-700"
@@ -222,63 +286,71 @@ export function GenerationForm({
             </label>
           ))}
         </div>
-      </fieldset>
-
-      <fieldset className="flex flex-col gap-2">
-        <legend className="mb-1.5 text-sm font-medium">Seed</legend>
-        <div className="flex flex-wrap items-center gap-4 text-sm">
-          <label className="flex items-center gap-2">
-            <input
-              type="radio"
-              name="seedMode"
-              checked={state.seedMode === "random"}
-              onChange={() => update({ seedMode: "random" })}
-              className="accent-violet-600"
-            />
-            Random
-          </label>
-          <label className="flex items-center gap-2">
-            <input
-              type="radio"
-              name="seedMode"
-              checked={state.seedMode === "fixed"}
-              onChange={() => update({ seedMode: "fixed", seed: state.seed || String(randomSeed()) })}
-              className="accent-violet-600"
-            />
-            Fixed
-          </label>
-        </div>
-        {state.seedMode === "fixed" ? (
-          <div className="flex items-center gap-2">
-            <label htmlFor={ids.seed} className="sr-only">
-              Seed value
-            </label>
-            <input
-              id={ids.seed}
-              inputMode="numeric"
-              value={state.seed}
-              onChange={(e) => update({ seed: e.target.value.replace(/[^0-9]/g, "") })}
-              aria-invalid={Boolean(fieldError("seed")) || undefined}
-              className="w-40 rounded-lg border border-stone-300 bg-white px-3 py-2 font-mono text-sm tabular-nums dark:border-stone-700 dark:bg-stone-950"
-            />
-            <CopyButton value={state.seed} label="Copy seed" />
-            <button
-              type="button"
-              onClick={() => update({ seed: String(randomSeed()) })}
-              className={buttonClass("ghost", "px-2 py-1")}
-            >
-              New seed
-            </button>
-          </div>
-        ) : (
+        {model.images.via === "calls" && state.numImages > 1 ? (
           <p className="text-xs text-stone-500 dark:text-stone-400">
-            A new seed each time; each result shows its seed so you can fix it later.
+            {model.label} makes one image per request: each is charged when it arrives, and any that fails is refunded.
           </p>
-        )}
-        {fieldError("seed") ? <p className="text-sm text-red-600 dark:text-red-400">{fieldError("seed")}</p> : null}
+        ) : null}
+        <FieldError message={fieldError("numImages")} />
       </fieldset>
 
-      {safetyChoice ? (
+      {model.seed ? (
+        <fieldset className="flex flex-col gap-2">
+          <legend className="mb-1.5 text-sm font-medium">Seed</legend>
+          <div className="flex flex-wrap items-center gap-4 text-sm">
+            <label className="flex items-center gap-2">
+              <input
+                type="radio"
+                name="seedMode"
+                checked={state.seedMode === "random"}
+                onChange={() => update({ seedMode: "random" })}
+                className="accent-violet-600"
+              />
+              Random
+            </label>
+            <label className="flex items-center gap-2">
+              <input
+                type="radio"
+                name="seedMode"
+                checked={state.seedMode === "fixed"}
+                onChange={() => update({ seedMode: "fixed", seed: state.seed || String(randomSeed()) })}
+                className="accent-violet-600"
+              />
+              Fixed
+            </label>
+          </div>
+          {state.seedMode === "fixed" ? (
+            <div className="flex items-center gap-2">
+              <label htmlFor={ids.seed} className="sr-only">
+                Seed value
+              </label>
+              <input
+                id={ids.seed}
+                inputMode="numeric"
+                value={state.seed}
+                onChange={(e) => update({ seed: e.target.value.replace(/[^0-9]/g, "") })}
+                aria-invalid={Boolean(fieldError("seed")) || undefined}
+                className="w-40 rounded-lg border border-stone-300 bg-white px-3 py-2 font-mono text-sm tabular-nums dark:border-stone-700 dark:bg-stone-950"
+              />
+              <CopyButton value={state.seed} label="Copy seed" />
+              <button
+                type="button"
+                onClick={() => update({ seed: String(randomSeed()) })}
+                className={buttonClass("ghost", "px-2 py-1")}
+              >
+                New seed
+              </button>
+            </div>
+          ) : (
+            <p className="text-xs text-stone-500 dark:text-stone-400">
+              A new seed each time; each result shows its seed so you can fix it later.
+            </p>
+          )}
+          <FieldError message={fieldError("seed")} />
+        </fieldset>
+      ) : null}
+
+      {safetyChoice && model.safetyChecker ? (
         <label className="flex items-center gap-2 text-sm">
           <input
             type="checkbox"

@@ -1,11 +1,10 @@
 "use client";
 
 import { useId } from "react";
-import { SIZE_PRESETS, type SizePreset } from "@/lib/generations/settings";
+import type { SizeRules } from "@/lib/models";
 
-export type SizeValue = { preset: SizePreset | "custom"; width: string; height: string };
-
-const PRESET_KEYS = Object.keys(SIZE_PRESETS) as SizePreset[];
+/** A preset of the model's size rules, or "custom" with the width and height as typed. */
+export type SizeValue = { preset: string; width: string; height: string };
 
 /** A rectangle of the given proportions inside a 28 px box: the preset's shape at a glance. */
 function Shape({ width, height }: { width: number; height: number }) {
@@ -23,35 +22,32 @@ function Shape({ width, height }: { width: number; height: number }) {
 const optionClass =
   "flex cursor-pointer flex-col items-center gap-1 rounded-lg border border-stone-300 px-2 py-2 text-xs has-[:checked]:border-violet-600 has-[:checked]:bg-violet-50 has-[:checked]:text-violet-800 has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-violet-500 dark:border-stone-700 dark:has-[:checked]:bg-violet-950 dark:has-[:checked]:text-violet-200";
 
+/** The size controls of the chosen model: its presets, and a custom size when it takes one. */
 export function SizePicker({
+  rules,
   value,
   onChange,
-  min,
-  max,
   error,
 }: {
+  rules: SizeRules;
   value: SizeValue;
   onChange: (value: SizeValue) => void;
-  min: number;
-  max: number;
   error?: string;
 }) {
   const widthId = useId();
   const heightId = useId();
   const custom = value.preset === "custom";
-  const choose = (preset: SizePreset | "custom") => {
-    if (preset === "custom") onChange({ ...value, preset });
-    else {
-      const p = SIZE_PRESETS[preset];
-      onChange({ preset, width: String(p.width), height: String(p.height) });
-    }
+  const choose = (preset: string) => {
+    const p = rules.presets[preset];
+    onChange(p ? { preset, width: String(p.width), height: String(p.height) } : { ...value, preset: "custom" });
   };
+  const min = rules.custom?.min ?? 0;
+  const max = rules.custom?.max ?? 0;
   return (
     <fieldset className="flex flex-col gap-2">
       <legend className="mb-1.5 text-sm font-medium">Size</legend>
       <div className="grid grid-cols-4 gap-2 sm:grid-cols-7 lg:grid-cols-4">
-        {PRESET_KEYS.map((key) => {
-          const p = SIZE_PRESETS[key];
+        {Object.entries(rules.presets).map(([key, p]) => {
           return (
             <label key={key} className={optionClass} title={`${p.label}, ${p.width}×${p.height}`}>
               <input
@@ -62,30 +58,36 @@ export function SizePicker({
                 onChange={() => choose(key)}
                 className="sr-only"
               />
-              <Shape width={p.width} height={p.height} />
-              <span className="sr-only">{`${p.label}, ${p.width} by ${p.height}`}</span>
-              <span aria-hidden="true">
-                {key === "square" ? "1:1 · 1K" : key === "square_hd" ? "1:1 · 2K" : p.aspect}
-              </span>
+              {p.aspect === null ? (
+                <span aria-hidden="true" className="flex h-8 w-8 items-center justify-center text-lg">
+                  ◇
+                </span>
+              ) : (
+                <Shape width={p.width} height={p.height} />
+              )}
+              <span className="sr-only">{p.aspect === null ? p.label : `${p.label}, ${p.width} by ${p.height}`}</span>
+              <span aria-hidden="true">{p.short}</span>
             </label>
           );
         })}
-        <label className={optionClass}>
-          <input
-            type="radio"
-            name="sizePreset"
-            value="custom"
-            checked={custom}
-            onChange={() => choose("custom")}
-            className="sr-only"
-          />
-          <span aria-hidden="true" className="flex h-8 w-8 items-center justify-center text-lg">
-            ⤢
-          </span>
-          <span>Custom</span>
-        </label>
+        {rules.custom ? (
+          <label className={optionClass}>
+            <input
+              type="radio"
+              name="sizePreset"
+              value="custom"
+              checked={custom}
+              onChange={() => choose("custom")}
+              className="sr-only"
+            />
+            <span aria-hidden="true" className="flex h-8 w-8 items-center justify-center text-lg">
+              ⤢
+            </span>
+            <span>Custom</span>
+          </label>
+        ) : null}
       </div>
-      {custom ? (
+      {custom && rules.custom ? (
         <div className="flex items-end gap-2">
           <div className="flex flex-col gap-1">
             <label htmlFor={widthId} className="text-xs text-stone-600 dark:text-stone-400">

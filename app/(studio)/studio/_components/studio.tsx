@@ -14,7 +14,7 @@ import { useLiveGenerations } from "./use-live-generations";
  * once; pending cards follow the event stream (or the status route while it is down) until they settle.
  */
 export function Studio({
-  model,
+  models,
   demo,
   safetyChoice,
   balance: initialBalance,
@@ -23,7 +23,8 @@ export function Studio({
   initialSettings,
   serverNow,
 }: {
-  model: ModelChoice;
+  /** The model picker's choices, the default first. */
+  models: ModelChoice[];
   /** No AI/ML API key: new generations come from the local demo source. */
   demo: boolean;
   /** SAFETY_CHECKER=user-choice: the form offers the safety checker's switch. */
@@ -99,7 +100,7 @@ export function Studio({
     <div className="grid gap-6 lg:grid-cols-[minmax(20rem,26rem)_1fr] lg:items-start">
       <div ref={formRef} className="lg:sticky lg:top-4">
         <GenerationForm
-          model={model}
+          models={models}
           demo={demo}
           safetyChoice={safetyChoice}
           balance={balance}
