@@ -146,6 +146,7 @@ export async function runGeneration(database: Db, generationId: string, options:
     const resumed = missing.length < calls;
     const inMemory = new Map<number, Buffer>();
     let upstreamMs: number | null = null;
+    let madeCalls = 0;
     // A call that could not be made at all (its references are gone): refunded like a failed call.
     const unmade: Failure[] = [];
     if (missing.length > 0) {
@@ -169,6 +170,7 @@ export async function runGeneration(database: Db, generationId: string, options:
         if (options.shutdown?.aborted && made.interrupted) return handBack(database, claimed);
         if (made.unexpected !== undefined) throw made.unexpected;
         upstreamMs = made.upstreamMs;
+        madeCalls = missing.length;
       }
     }
 
@@ -216,7 +218,7 @@ export async function runGeneration(database: Db, generationId: string, options:
       images: kept.images.length,
       asked: claimed.numImages,
       calls,
-      made: missing.length,
+      made: madeCalls,
       upstreamMs,
       totalMs: Date.now() - startedAt,
     });
