@@ -1,0 +1,128 @@
+import "server-only";
+import sharp from "sharp";
+import { withCpuSlot } from "@/lib/cpu-slots";
+import type { Db } from "@/lib/db";
+import { ownedReferences } from "@/lib/references/lineage";
+import { REFERENCE_MAX_PIXELS, type ReferenceType } from "@/lib/references/limits";
+import type { ObjectStore } from "@/lib/storage/types";
+
+// The provider cannot fetch private images, so references travel inside the request as base64
+// data URLs, each made to fit the model's limits: sent as stored when it already fits, otherwise
+// turned upright, scaled down to the pixel and side bounds, and re-encoded (the stored type when
+// the model takes it, else JPEG or PNG), stepping quality and then size down until the bytes fit.
+// `maxBytes` bounds the image file, not the base64 text (which is a third longer).
+
+export type ReferenceLimits = {
+  maxBytes: number;
+  /** Width × height at most this. */
+  maxPixels?: number;
+  /** Neither side longer than this. */
+  maxSide?: number;
+  /** The types the model takes, in order of preference for a re-encode. */
+  types: readonly ReferenceType[];
+};
+
+/** The limits of the models in ../shared/api/models.md, for callers until the registry carries them. */
+export const UPSCALER_REFERENCE_LIMITS: ReferenceLimits = {
+  maxBytes: Math.floor(4.7 * 1024 * 1024),
+  maxSide: 4096,
+  maxPixels: 4096 * 4096,
+  types: ["image/jpeg", "image/png"],
+};
+export const EDIT_REFERENCE_LIMITS: ReferenceLimits = {
+  maxBytes: 10 * 1024 * 1024 - 64 * 1024,
+  maxSide: 4096,
+  maxPixels: 4096 * 4096,
+  types: ["image/png", "image/jpeg", "image/webp"],
+};
+
+export class ReferenceTooLargeError extends Error {
+  constructor(referenceId: string) {
+    super(`reference ${referenceId} cannot be made to fit the model's limits`);
+    this.name = "ReferenceTooLargeError";
+  }
+}
+
+/**
+ * The user's references as data URLs fitting `limits`, in the order given (each id once). Throws
+ * ReferenceNotFoundError (lib/references/lineage.ts) before reading any file when an id is not one
+ * of the user's live references.
+ */
+export async function referenceDataUrls(
+  database: Db,
+  store: ObjectStore,
+  { userId, referenceIds, limits }: { userId: string; referenceIds: readonly string[]; limits: ReferenceLimits },
+): Promise<string[]> {
+  const references = await ownedReferences(database, { userId, ids: referenceIds });
+  const urls: string[] = [];
+  for (const reference of references) {
+    const bytes = await store.get(reference.storageKey);
+    if (!bytes) throw new Error(`reference ${reference.id}: stored file missing`);
+    const fitted = await fitReference(bytes, reference.contentType as ReferenceType, limits);
+    if (!fitted) throw new ReferenceTooLargeError(reference.id);
+    urls.push(`data:${fitted.contentType};base64,${fitted.bytes.toString("base64")}`);
+  }
+  return urls;
+}
+
+export type Fitted = { bytes: Buffer; contentType: ReferenceType; width: number; height: number };
+
+/** One image made to fit, or null when even a small JPEG (or PNG) of it would not. */
+export async function fitReference(bytes: Buffer, type: ReferenceType, limits: ReferenceLimits): Promise<Fitted | null> {
+  const meta = await sharp(bytes, { limitInputPixels: REFERENCE_MAX_PIXELS }).metadata();
+  const turned = (meta.orientation ?? 1) >= 5;
+  const width = turned ? meta.height : meta.width;
+  const height = turned ? meta.width : meta.height;
+  const scale = scaleFor(width, height, limits);
+  const upright = (meta.orientation ?? 1) === 1;
+  if (scale === 1 && upright && limits.types.includes(type) && bytes.length <= limits.maxBytes) {
+    return { bytes, contentType: type, width, height };
+  }
+  return withCpuSlot(async () => {
+    const formats = encodeOrder(type, limits.types);
+    // Each pass is smaller than the last: a lossless PNG first, lossy qualities next, then 80% of the size.
+    for (let step = 0, factor = scale; step < 8; step++, factor *= 0.8) {
+      const w = Math.max(1, Math.floor(width * factor));
+      const h = Math.max(1, Math.floor(height * factor));
+      // A lossless PNG that did not fit at full size would not fit a bit smaller either.
+      for (const attempt of step === 0 || formats.length === 1 ? formats : formats.filter((f) => f.type !== "image/png")) {
+        const out = await encode(bytes, w, h, attempt);
+        if (out.length <= limits.maxBytes) return { bytes: out, contentType: attempt.type, width: w, height: h };
+      }
+    }
+    return null;
+  });
+}
+
+function scaleFor(width: number, height: number, limits: ReferenceLimits): number {
+  let scale = 1;
+  if (limits.maxSide) scale = Math.min(scale, limits.maxSide / Math.max(width, height));
+  if (limits.maxPixels) scale = Math.min(scale, Math.sqrt(limits.maxPixels / (width * height)));
+  // Floors, so rounding never lands a pixel over a bound.
+  while (Math.floor(width * scale) * Math.floor(height * scale) > (limits.maxPixels ?? Number.POSITIVE_INFINITY)) {
+    scale *= 0.999;
+  }
+  return scale;
+}
+
+type Attempt = { type: ReferenceType; quality: number };
+
+/** The stored type first when the model takes it (PNG stays lossless once), then lossy ones at falling quality. */
+function encodeOrder(type: ReferenceType, allowed: readonly ReferenceType[]): Attempt[] {
+  const attempts: Attempt[] = [];
+  if (allowed.includes(type)) attempts.push({ type, quality: 90 });
+  const lossy = allowed.filter((t): t is "image/jpeg" | "image/webp" => t !== "image/png");
+  for (const quality of [85, 75]) for (const t of lossy) attempts.push({ type: t, quality });
+  if (attempts.length === 0 && allowed.includes("image/png")) attempts.push({ type: "image/png", quality: 100 });
+  return attempts;
+}
+
+function encode(bytes: Buffer, width: number, height: number, { type, quality }: Attempt): Promise<Buffer> {
+  const pipeline = sharp(bytes, { limitInputPixels: REFERENCE_MAX_PIXELS, failOn: "error" })
+    .autoOrient()
+    .resize(width, height, { fit: "fill" });
+  if (type === "image/png") return pipeline.png({ compressionLevel: 9 }).toBuffer();
+  // JPEG has no transparency: transparent areas become white, as most viewers show them.
+  if (type === "image/jpeg") return pipeline.flatten({ background: "#ffffff" }).jpeg({ quality, mozjpeg: true }).toBuffer();
+  return pipeline.webp({ quality }).toBuffer();
+}

@@ -1,0 +1,23 @@
+import type { ReferenceImage } from "@/lib/generated/prisma/client";
+
+// A reference image as pages and the picker see it: where to load it from, never where it is stored.
+
+export type ReferenceView = {
+  id: string;
+  /** The owner-checked WebP thumbnail. */
+  thumbnailUrl: string;
+  /** The owner-checked original. */
+  url: string;
+  width: number;
+  height: number;
+};
+
+export function referenceView(row: Pick<ReferenceImage, "id" | "width" | "height">): ReferenceView {
+  return {
+    id: row.id,
+    thumbnailUrl: `/api/references/${row.id}?variant=thumb`,
+    url: `/api/references/${row.id}`,
+    width: row.width,
+    height: row.height,
+  };
+}
