@@ -2,8 +2,8 @@ import "server-only";
 import sharp from "sharp";
 import { withCpuSlot } from "@/lib/cpu-slots";
 import type { Db } from "@/lib/db";
-import { ownedReferences } from "@/lib/references/lineage";
 import { REFERENCE_MAX_PIXELS, type ReferenceType } from "@/lib/references/limits";
+import { ownedReferences } from "@/lib/references/lineage";
 import type { ObjectStore } from "@/lib/storage/types";
 
 // The provider cannot fetch private images, so references travel inside the request as base64
@@ -68,7 +68,11 @@ export async function referenceDataUrls(
 export type Fitted = { bytes: Buffer; contentType: ReferenceType; width: number; height: number };
 
 /** One image made to fit, or null when even a small JPEG (or PNG) of it would not. */
-export async function fitReference(bytes: Buffer, type: ReferenceType, limits: ReferenceLimits): Promise<Fitted | null> {
+export async function fitReference(
+  bytes: Buffer,
+  type: ReferenceType,
+  limits: ReferenceLimits,
+): Promise<Fitted | null> {
   const meta = await sharp(bytes, { limitInputPixels: REFERENCE_MAX_PIXELS }).metadata();
   const turned = (meta.orientation ?? 1) >= 5;
   const width = turned ? meta.height : meta.width;
@@ -85,7 +89,9 @@ export async function fitReference(bytes: Buffer, type: ReferenceType, limits: R
       const w = Math.max(1, Math.floor(width * factor));
       const h = Math.max(1, Math.floor(height * factor));
       // A lossless PNG that did not fit at full size would not fit a bit smaller either.
-      for (const attempt of step === 0 || formats.length === 1 ? formats : formats.filter((f) => f.type !== "image/png")) {
+      for (const attempt of step === 0 || formats.length === 1
+        ? formats
+        : formats.filter((f) => f.type !== "image/png")) {
         const out = await encode(bytes, w, h, attempt);
         if (out.length <= limits.maxBytes) return { bytes: out, contentType: attempt.type, width: w, height: h };
       }
@@ -123,6 +129,7 @@ function encode(bytes: Buffer, width: number, height: number, { type, quality }:
     .resize(width, height, { fit: "fill" });
   if (type === "image/png") return pipeline.png({ compressionLevel: 9 }).toBuffer();
   // JPEG has no transparency: transparent areas become white, as most viewers show them.
-  if (type === "image/jpeg") return pipeline.flatten({ background: "#ffffff" }).jpeg({ quality, mozjpeg: true }).toBuffer();
+  if (type === "image/jpeg")
+    return pipeline.flatten({ background: "#ffffff" }).jpeg({ quality, mozjpeg: true }).toBuffer();
   return pipeline.webp({ quality }).toBuffer();
 }

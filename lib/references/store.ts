@@ -1,8 +1,8 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import type { Db } from "@/lib/db";
-import { readDimensions } from "@/lib/images/header";
 import { makeDerivatives, UndecodableImageError } from "@/lib/images/derivatives";
+import { readDimensions } from "@/lib/images/header";
 import { sniffImageType } from "@/lib/images/ingest";
 import { log } from "@/lib/log";
 import { REFERENCE_MAX_BYTES, REFERENCE_MAX_PIXELS, REFERENCE_MESSAGES } from "@/lib/references/limits";
