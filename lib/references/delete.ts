@@ -4,11 +4,13 @@ import { log } from "@/lib/log";
 import type { ObjectStore } from "@/lib/storage/types";
 
 // Deleting a reference. One that no generation was made from goes with its files. One that a
-// generation's lineage names is hidden instead (`deletedAt`): it leaves the picker and can no
-// longer be sent, but "Made from" still shows it, until the last generation naming it is deleted;
-// then the next delete of any of the user's references removes it with its files.
+// generation's lineage names is only marked deleted (`deletedAt`): its files stay for "Made from"
+// and for re-running that generation, until the last generation naming it is deleted; then the
+// next delete of any of the user's references removes it with its files. Adding the same file (or
+// image) again clears the mark. Rows exist exactly while they are wanted or needed.
 
-export type DeleteOutcome = "deleted" | "hidden";
+/** "kept": marked deleted, files kept while a generation names it. */
+export type DeleteOutcome = "deleted" | "kept";
 
 /** null when the reference is not the user's, or already deleted. */
 export async function deleteReference(
@@ -21,23 +23,23 @@ export async function deleteReference(
     select: { id: true },
   });
   if (!reference) return null;
-  const hidden = await database.referenceImage.updateMany({
+  const marked = await database.referenceImage.updateMany({
     where: { id: referenceId, userId, deletedAt: null },
     data: { deletedAt: new Date() },
   });
-  if (hidden.count === 0) return null; // deleted by a concurrent request
-  const removed = await removeUnusedHidden(database, store, { userId, ids: [referenceId] });
-  await removeUnusedHidden(database, store, { userId });
-  return removed > 0 ? "deleted" : "hidden";
+  if (marked.count === 0) return null; // deleted by a concurrent request
+  const removed = await removeUnneeded(database, store, { userId, ids: [referenceId] });
+  await removeUnneeded(database, store, { userId });
+  return removed > 0 ? "deleted" : "kept";
 }
 
 /**
- * Removes the user's hidden references that no lineage names (of `ids` when given), rows first,
- * then files. Hiding happens before this, so a submit racing with the delete either recorded its
- * lineage first (the row stays: the foreign key refuses its removal) or found the reference
- * hidden and refused it. A file left by a failed removal is logged; the row is already gone.
+ * Removes the user's deleted references that no lineage names (of `ids` when given), rows first,
+ * then files. A submit racing with this either recorded its lineage first (the row stays: the
+ * foreign key refuses its removal) or finds the reference gone and is refused. A file left by a
+ * failed removal is logged; the row is already gone.
  */
-async function removeUnusedHidden(
+async function removeUnneeded(
   database: Db,
   store: ObjectStore,
   { userId, ids }: { userId: string; ids?: string[] },
@@ -56,7 +58,7 @@ async function removeUnusedHidden(
       if (gone.count === 0) continue;
     } catch (error) {
       // A lineage row written since the check: the foreign key keeps the reference, as it should.
-      log.info("references: hidden reference kept, a generation names it", { referenceId: candidate.id, err: error });
+      log.info("references: deleted reference kept, a generation names it", { referenceId: candidate.id, err: error });
       continue;
     }
     removed++;

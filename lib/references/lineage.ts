@@ -8,7 +8,7 @@ import { type ReferenceView, referenceView } from "@/lib/references/view";
 // scoped by the user on both ends: a lineage row can only ever join one user's rows, and these
 // queries would not show another user's even if one existed.
 
-/** An id the user cannot use: another user's reference, a hidden one, or none at all (one message for all). */
+/** An id the user cannot use: another user's reference or none at all (one message for both). */
 export class ReferenceNotFoundError extends Error {
   readonly code = "reference_not_found";
   readonly userMessage = "One of the references is no longer available. Remove it and try again.";
@@ -25,11 +25,15 @@ export function distinctIds(ids: readonly string[]): string[] {
 
 const USABLE = { id: true, storageKey: true, contentType: true, width: true, height: true, bytes: true } as const;
 
-/** The user's live references among `ids`, in order, each once; throws ReferenceNotFoundError for any other id. */
+/**
+ * The user's references among `ids`, in order, each once; throws ReferenceNotFoundError for any
+ * other id. A deleted reference that a generation still names is still the user's: re-running that
+ * generation, or reusing its settings, sends it again.
+ */
 export async function ownedReferences(database: Db | Tx, { userId, ids }: { userId: string; ids: readonly string[] }) {
   const wanted = distinctIds(ids);
   const rows = await database.referenceImage.findMany({
-    where: { id: { in: wanted }, userId, deletedAt: null },
+    where: { id: { in: wanted }, userId },
     select: USABLE,
   });
   const byId = new Map(rows.map((row) => [row.id, row]));
@@ -44,7 +48,7 @@ export async function ownedReferences(database: Db | Tx, { userId, ids }: { user
 /**
  * Records, inside the submit's transaction, the references a generation is made from, in the order
  * given (duplicates kept once). Throws ReferenceNotFoundError, so the transaction rolls back, when
- * an id is not one of the user's live references or the generation is not theirs.
+ * an id is not one of the user's references, and an Error when the generation is not theirs.
  */
 export async function recordReferences(
   tx: Tx,
@@ -136,7 +140,7 @@ export async function usedIn(
   return [...byGeneration.values()];
 }
 
-/** The user's live references among `ids`, in the order given; others are left out (the studio's ?reference=). */
+/** The user's references among `ids`, in the order given; others are left out (the studio's ?reference=). */
 export async function referenceViews(
   database: Db,
   { userId, ids }: { userId: string; ids: readonly string[] },
@@ -144,7 +148,7 @@ export async function referenceViews(
   const wanted = distinctIds(ids);
   if (wanted.length === 0) return [];
   const rows = await database.referenceImage.findMany({
-    where: { id: { in: wanted }, userId, deletedAt: null },
+    where: { id: { in: wanted }, userId },
     select: { id: true, width: true, height: true },
   });
   const byId = new Map(rows.map((row) => [row.id, row]));

@@ -6,7 +6,7 @@ import type { ObjectStore } from "@/lib/storage/types";
 
 // GET /api/references/:id, as lib/images/serve.ts answers for generated images: ownership in the
 // query (another user's reference and a missing one are the same 404), `private, no-cache`, an
-// ETag. A reference hidden by its owner is still served to them: "Made from" shows it.
+// ETag. A deleted reference kept for a generation's lineage is still served: "Made from" shows it.
 
 export async function referenceResponse(
   database: Db,

@@ -51,12 +51,13 @@ export async function storeReference(
   if (size.width * size.height > REFERENCE_MAX_PIXELS) return refuse("too_many_pixels");
   const sha256 = createHash("sha256").update(bytes).digest("hex");
 
-  // The same file added again is the same reference (one copy stored), unless it was hidden.
+  // The same file added again is the same reference (one copy stored), brought back if deleted.
   const same = await database.referenceImage.findFirst({
-    where: { userId, sha256, deletedAt: null, ...(imageId ? { imageId } : {}) },
+    where: { userId, sha256, ...(imageId ? { imageId } : {}) },
     select: { id: true, width: true, height: true },
+    orderBy: { createdAt: "desc" },
   });
-  if (same) return { ok: true, reference: referenceView(same), created: false };
+  if (same) return { ok: true, reference: await undelete(database, userId, same), created: false };
 
   let thumbnail: Buffer;
   try {
@@ -109,15 +110,28 @@ export async function referenceFromImage(
   const image = await database.image.findFirst({ where: { id: imageId, userId }, select: { storageKey: true } });
   if (!image) return null;
   const existing = await database.referenceImage.findFirst({
-    where: { userId, imageId, deletedAt: null },
+    where: { userId, imageId },
     select: { id: true, width: true, height: true },
     orderBy: { createdAt: "desc" },
   });
-  if (existing) return { ok: true, reference: referenceView(existing), created: false };
+  if (existing) return { ok: true, reference: await undelete(database, userId, existing), created: false };
   const bytes = await store.get(image.storageKey);
   if (!bytes) {
     log.error("references: stored image missing", { imageId });
     return null;
   }
   return storeReference(database, store, { userId, bytes, imageId });
+}
+
+/** A reference added again is the user's again: no longer marked deleted (lib/references/delete.ts). */
+async function undelete(
+  database: Db,
+  userId: string,
+  row: { id: string; width: number; height: number },
+): Promise<ReferenceView> {
+  await database.referenceImage.updateMany({
+    where: { id: row.id, userId, deletedAt: { not: null } },
+    data: { deletedAt: null },
+  });
+  return referenceView(row);
 }

@@ -283,6 +283,9 @@ describe("GET and DELETE /api/references/:id", () => {
     expect((await get(id)).status).toBe(404);
     expect((await get(id, "?variant=thumb")).status).toBe(404);
     expect((await del(id)).status).toBe(404);
+    // Nor does the studio load it into another user's form (/studio?reference=).
+    expect(await referenceViews(db, { userId: other.id, ids: [id] })).toEqual([]);
+    expect((await referenceViews(db, { userId: owner.id, ids: [id] })).map((r) => r.id)).toEqual([id]);
     signInAs(null);
     expect((await get(id)).status).toBe(401);
     expect((await del(id)).status).toBe(401);
@@ -301,7 +304,7 @@ describe("GET and DELETE /api/references/:id", () => {
     expect((await del(id)).status).toBe(404);
   });
 
-  it("hide a reference a generation was made from, keeping it for Made from until that generation goes", async () => {
+  it("keep a deleted reference's files while a generation was made from it, and remove them after", async () => {
     const user = await createUser(db);
     const id = await uploaded(user, await png(21, 21));
     const row = await db.referenceImage.findUniqueOrThrow({ where: { id } });
@@ -309,23 +312,37 @@ describe("GET and DELETE /api/references/:id", () => {
     await db.$transaction((tx) =>
       recordReferences(tx, { generationId: generation.id, userId: user.id, referenceIds: [id] }),
     );
-    expect(await (await del(id)).json()).toEqual({ outcome: "hidden" });
+    expect(await (await del(id)).json()).toEqual({ outcome: "kept" });
+    expect((await del(id)).status).toBe(404);
     expect(fileOf(row.storageKey)).toBe(true);
     expect((await get(id)).status).toBe(200);
     expect((await madeFrom(db, { userId: user.id, generationId: generation.id })).map((m) => m.reference.id)).toEqual([
       id,
     ]);
-    // Hidden: no longer offered or sent.
-    expect(await referenceViews(db, { userId: user.id, ids: [id] })).toEqual([]);
-    await expect(
-      referenceDataUrls(db, store, { userId: user.id, referenceIds: [id], limits: EDIT_REFERENCE_LIMITS }),
-    ).rejects.toBeInstanceOf(ReferenceNotFoundError);
-    // The generation goes; the next delete of any reference of the user's takes the hidden one's files.
+    // Re-running that generation sends it again.
+    expect(
+      await referenceDataUrls(db, store, { userId: user.id, referenceIds: [id], limits: EDIT_REFERENCE_LIMITS }),
+    ).toHaveLength(1);
+    // The generation goes; the next delete of any reference of the user's takes the kept one's files.
     await db.generation.delete({ where: { id: generation.id } });
     const other = await uploaded(user, await png(22, 22));
     await del(other);
     expect(await db.referenceImage.findUnique({ where: { id } })).toBeNull();
     expect(fileOf(row.storageKey) || fileOf(row.thumbKey)).toBe(false);
+  });
+
+  it("bring a deleted reference back when the same file is added again", async () => {
+    const user = await createUser(db);
+    const bytes = await png(23, 23);
+    const id = await uploaded(user, bytes);
+    const generation = await insertGeneration(db, user.id);
+    await db.$transaction((tx) =>
+      recordReferences(tx, { generationId: generation.id, userId: user.id, referenceIds: [id] }),
+    );
+    await del(id);
+    const again = await post(bytes);
+    expect((await again.json()).reference.id).toBe(id);
+    expect(await db.referenceImage.findUniqueOrThrow({ where: { id } })).toMatchObject({ deletedAt: null });
   });
 });
 
