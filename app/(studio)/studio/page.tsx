@@ -1,22 +1,31 @@
 import type { Metadata } from "next";
 import { getAccountSummary } from "@/lib/account";
 import { requireUser } from "@/lib/auth/require-user";
+import { db } from "@/lib/db";
 import { safetyCheckerPolicy } from "@/lib/env";
 import { generationSettings, recentGenerations } from "@/lib/generations/queries";
 import { DEFAULT_MODEL_ID, findModel } from "@/lib/models";
+import { referenceViews } from "@/lib/references/lineage";
 import { defaultSourceKind } from "@/lib/upstream/source";
 import { Studio } from "./_components/studio";
 
 export const metadata: Metadata = { title: "Studio" };
 
-export default async function StudioPage({ searchParams }: { searchParams: Promise<{ reuse?: string | string[] }> }) {
+export default async function StudioPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ reuse?: string | string[]; reference?: string | string[] }>;
+}) {
   const user = await requireUser();
-  const { reuse } = await searchParams;
+  const { reuse, reference } = await searchParams;
   const reuseId = typeof reuse === "string" ? reuse : undefined;
-  const [account, generations, reused] = await Promise.all([
+  // "Use as reference" opens the studio with ?reference=<id>; only the user's own are loaded.
+  const referenceIds = (typeof reference === "string" ? [reference] : (reference ?? [])).slice(0, 20);
+  const [account, generations, reused, references] = await Promise.all([
     getAccountSummary({ userId: user.id }),
     recentGenerations({ userId: user.id }),
     reuseId ? generationSettings({ userId: user.id, generationId: reuseId }) : Promise.resolve(null),
+    referenceViews(db(), { userId: user.id, ids: referenceIds }),
   ]);
   const model = findModel(DEFAULT_MODEL_ID);
   if (!model) throw new Error(`default model ${DEFAULT_MODEL_ID} is not in the registry`);
@@ -26,7 +35,7 @@ export default async function StudioPage({ searchParams }: { searchParams: Promi
         Studio
       </h1>
       <Studio
-        key={reuseId ?? "new"}
+        key={`${reuseId ?? "new"}:${referenceIds.join(",")}`}
         model={{ id: model.id, label: model.label, creditsPerImage: model.creditsPerImage }}
         demo={defaultSourceKind() === "DEMO"}
         safetyChoice={safetyCheckerPolicy() === "user-choice"}
@@ -34,6 +43,7 @@ export default async function StudioPage({ searchParams }: { searchParams: Promi
         spendingLocked={account.spendingLocked}
         initialGenerations={generations}
         initialSettings={reused}
+        initialReferences={references}
         serverNow={Date.now()}
       />
     </section>

@@ -17,8 +17,11 @@ import {
 } from "@/lib/generations/settings";
 import type { GenerationView } from "@/lib/generations/view";
 import type { ModelChoice } from "@/lib/models";
+import { DEFAULT_REFERENCE_LIMIT } from "@/lib/references/limits";
+import type { ReferenceView } from "@/lib/references/view";
 import { generateAction } from "../actions";
 import { CopyButton } from "./copy-button";
+import { ReferencePicker } from "./reference-picker";
 import { SizePicker, type SizeValue } from "./size-picker";
 
 /** Settings to load into the form ("reuse settings"); a new version reloads the same settings again. */
@@ -60,6 +63,8 @@ export function GenerationForm({
   preset,
   onSubmitted,
   onRefused,
+  referenceLimit = DEFAULT_REFERENCE_LIMIT,
+  initialReferences = [],
 }: {
   model: ModelChoice;
   demo: boolean;
@@ -71,6 +76,10 @@ export function GenerationForm({
   onSubmitted: (generation: GenerationView, balance: number) => void;
   /** Refused for lack of credits, with the balance the server found. */
   onRefused: (balance: number) => void;
+  /** How many references the model takes (the registry's limit, once it has one). */
+  referenceLimit?: number;
+  /** References the studio opens with (/studio?reference=<id>). */
+  initialReferences?: ReferenceView[];
 }) {
   const [state, setState] = useState<FormState>(fromSettings(preset ? preset.settings : DEFAULT_SETTINGS));
   const [error, setError] = useState<{ message: string; fields: Record<string, string> } | null>(null);
@@ -192,6 +201,10 @@ export function GenerationForm({
         />
         {fieldError("prompt") ? <p className="text-sm text-red-600 dark:text-red-400">{fieldError("prompt")}</p> : null}
       </div>
+
+      {/* Its hidden `referenceIds` inputs are not sent yet: submit() builds the settings, and the
+          strict settings schema has no such field until the model registry adds it. */}
+      <ReferencePicker limit={referenceLimit} modelLabel={model.label} initial={initialReferences} />
 
       <SizePicker
         value={state.size}
