@@ -55,6 +55,8 @@ const PATHS = (id: string) => [
   `/history/${id}`,
   `/api/images/${id}`,
   `/api/images/${id}?download=1&variant=thumb`,
+  `/api/references/${id}`,
+  `/api/references/${id}?variant=thumb`,
   `/history/download?ids=${id}`,
   `/s/${id}`,
   `/s/${id}/image/0`,
