@@ -13,9 +13,9 @@ const solid = (background: string) =>
 
 const picker = (page: Page) => page.getByRole("group", { name: /Reference images/ });
 const sentIds = (page: Page) =>
-  page.locator('input[type="hidden"][name="referenceIds"]').evaluateAll((inputs) =>
-    inputs.map((input) => (input as HTMLInputElement).value),
-  );
+  page
+    .locator('input[type="hidden"][name="referenceIds"]')
+    .evaluateAll((inputs) => inputs.map((input) => (input as HTMLInputElement).value));
 
 async function expectLoaded(page: Page, count: number) {
   const images = picker(page).getByRole("list", { name: "References" }).getByRole("img");
