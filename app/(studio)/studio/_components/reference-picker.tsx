@@ -41,6 +41,31 @@ function sendFile(file: File, onProgress: (fraction: number) => void): Promise<S
   });
 }
 
+/** A small button showing only a symbol; its name is said in words. */
+function IconButton({
+  label,
+  symbol,
+  disabled,
+  onClick,
+}: {
+  label: string;
+  symbol: string;
+  disabled?: boolean;
+  onClick: () => void;
+}) {
+  return (
+    <button
+      type="button"
+      aria-label={label}
+      disabled={disabled}
+      onClick={onClick}
+      className={buttonClass("ghost", "px-1.5 py-0.5 disabled:opacity-30")}
+    >
+      <span aria-hidden="true">{symbol}</span>
+    </button>
+  );
+}
+
 function droppedText(limit: number, held: number, modelLabel: string): string | null {
   if (held <= limit) return null;
   if (limit === 0) return `${modelLabel} takes no reference images: none will be sent.`;
@@ -213,32 +238,19 @@ export function ReferencePicker({
                   ) : null}
                 </div>
                 <div className="flex justify-between">
-                  <button
-                    type="button"
-                    aria-label={`Move reference ${position} left`}
+                  <IconButton
+                    label={`Move reference ${position} left`}
                     disabled={index === 0}
                     onClick={() => move(index, -1)}
-                    className={buttonClass("ghost", "px-1.5 py-0.5 disabled:opacity-30")}
-                  >
-                    <span aria-hidden="true">←</span>
-                  </button>
-                  <button
-                    type="button"
-                    aria-label={`Remove reference ${position}`}
-                    onClick={() => remove(index)}
-                    className={buttonClass("ghost", "px-1.5 py-0.5")}
-                  >
-                    <span aria-hidden="true">×</span>
-                  </button>
-                  <button
-                    type="button"
-                    aria-label={`Move reference ${position} right`}
+                    symbol="←"
+                  />
+                  <IconButton label={`Remove reference ${position}`} onClick={() => remove(index)} symbol="×" />
+                  <IconButton
+                    label={`Move reference ${position} right`}
                     disabled={index === held.length - 1}
                     onClick={() => move(index, 1)}
-                    className={buttonClass("ghost", "px-1.5 py-0.5 disabled:opacity-30")}
-                  >
-                    <span aria-hidden="true">→</span>
-                  </button>
+                    symbol="→"
+                  />
                 </div>
                 {notSent ? null : <input type="hidden" name={name} value={reference.id} />}
               </li>
@@ -276,14 +288,11 @@ export function ReferencePicker({
               <span role="alert" className="flex-1">
                 {p.name}: {p.message}
               </span>
-              <button
-                type="button"
-                aria-label={`Dismiss the message about ${p.name}`}
+              <IconButton
+                label={`Dismiss the message about ${p.name}`}
                 onClick={() => setProblems((all) => all.filter((x) => x.key !== p.key))}
-                className={buttonClass("ghost", "px-1.5 py-0.5")}
-              >
-                <span aria-hidden="true">×</span>
-              </button>
+                symbol="×"
+              />
             </li>
           ))}
         </ul>
