@@ -57,6 +57,7 @@ const PATHS = (id: string) => [
   `/api/images/${id}?download=1&variant=thumb`,
   `/api/references/${id}`,
   `/api/references/${id}?variant=thumb`,
+  `/studio?reference=${id}`,
   `/history/download?ids=${id}`,
   `/s/${id}`,
   `/s/${id}/image/0`,

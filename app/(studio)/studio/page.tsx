@@ -4,6 +4,7 @@ import { requireUser } from "@/lib/auth/require-user";
 import { db } from "@/lib/db";
 import { safetyCheckerPolicy } from "@/lib/env";
 import { generationSettings, recentGenerations } from "@/lib/generations/queries";
+import { recordIdSchema } from "@/lib/history/schemas";
 import { DEFAULT_MODEL_ID, findModel } from "@/lib/models";
 import { referenceViews } from "@/lib/references/lineage";
 import { defaultSourceKind } from "@/lib/upstream/source";
@@ -20,7 +21,10 @@ export default async function StudioPage({
   const { reuse, reference } = await searchParams;
   const reuseId = typeof reuse === "string" ? reuse : undefined;
   // "Use as reference" opens the studio with ?reference=<id>; only the user's own are loaded.
-  const referenceIds = (typeof reference === "string" ? [reference] : (reference ?? [])).slice(0, 20);
+  // Ids that cannot exist (a NUL byte would be a database error) are dropped before any query.
+  const referenceIds = (typeof reference === "string" ? [reference] : (reference ?? []))
+    .filter((id) => recordIdSchema.safeParse(id).success)
+    .slice(0, 20);
   const [account, generations, reused, references] = await Promise.all([
     getAccountSummary({ userId: user.id }),
     recentGenerations({ userId: user.id }),
