@@ -24,3 +24,21 @@ export const REFERENCE_MESSAGES = {
   unreadable: "This image could not be read: the file looks damaged or incomplete.",
   tooManyPixels: "This image has more than 50 megapixels. Resize it and add it again.",
 } as const;
+
+/** What the picker says when the model takes fewer references than the form holds; null when all are sent. */
+export function referencesNotSent({
+  limit,
+  held,
+  modelLabel,
+}: {
+  limit: number;
+  held: number;
+  modelLabel: string;
+}): string | null {
+  if (held <= limit) return null;
+  if (limit === 0) return `${modelLabel} takes no reference images: none will be sent.`;
+  const first = limit + 1;
+  return first === held
+    ? `Reference ${first} will not be sent to ${modelLabel}.`
+    : `References ${first}–${held} will not be sent to ${modelLabel}.`;
+}

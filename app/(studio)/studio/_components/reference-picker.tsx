@@ -2,7 +2,7 @@
 
 import { type DragEvent, useCallback, useEffect, useId, useRef, useState } from "react";
 import { buttonClass } from "@/components/ui/button";
-import { REFERENCE_MAX_BYTES, REFERENCE_MESSAGES } from "@/lib/references/limits";
+import { REFERENCE_MAX_BYTES, REFERENCE_MESSAGES, referencesNotSent } from "@/lib/references/limits";
 import type { ReferenceView } from "@/lib/references/view";
 
 // The studio's reference images: added by file picker, drag-and-drop or paste, uploaded one at a
@@ -64,15 +64,6 @@ function IconButton({
       <span aria-hidden="true">{symbol}</span>
     </button>
   );
-}
-
-function droppedText(limit: number, held: number, modelLabel: string): string | null {
-  if (held <= limit) return null;
-  if (limit === 0) return `${modelLabel} takes no reference images: none will be sent.`;
-  const first = limit + 1;
-  return first === held
-    ? `Reference ${first} will not be sent to ${modelLabel}.`
-    : `References ${first}–${held} will not be sent to ${modelLabel}.`;
 }
 
 export function ReferencePicker({
@@ -190,7 +181,7 @@ export function ReferencePicker({
     add([...event.dataTransfer.files]);
   }
 
-  const dropped = droppedText(limit, held.length, modelLabel);
+  const dropped = referencesNotSent({ limit, held: held.length, modelLabel });
   const full = held.length + pending.length >= limit;
 
   return (
