@@ -1,4 +1,3 @@
-import "server-only";
 import sharp from "sharp";
 import { withCpuSlot } from "@/lib/cpu-slots";
 import type { Db } from "@/lib/db";
@@ -10,7 +9,8 @@ import type { ObjectStore } from "@/lib/storage/types";
 // data URLs, each made to fit the model's limits: sent as stored when it already fits, otherwise
 // turned upright, scaled down to the pixel and side bounds, and re-encoded (the stored type when
 // the model takes it, else JPEG or PNG), stepping quality and then size down until the bytes fit.
-// `maxBytes` bounds the image file, not the base64 text (which is a third longer).
+// `maxBytes` bounds the image file, not the base64 text (which is a third longer). No
+// `server-only`: the generation job (lib/generations/run.ts) runs it in `npm run worker` too.
 
 export type ReferenceLimits = {
   maxBytes: number;

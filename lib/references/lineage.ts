@@ -1,4 +1,3 @@
-import "server-only";
 import type { Tx } from "@/lib/credits/ledger";
 import type { Db } from "@/lib/db";
 import { type ReferenceView, referenceView } from "@/lib/references/view";
@@ -6,7 +5,8 @@ import { type ReferenceView, referenceView } from "@/lib/references/view";
 // Lineage: which references a generation was made from ("Made from" on its detail page) and, the
 // other way, which generations were made from a generation's images ("Used in"). Every query is
 // scoped by the user on both ends: a lineage row can only ever join one user's rows, and these
-// queries would not show another user's even if one existed.
+// queries would not show another user's even if one existed. No `server-only`: submitGeneration
+// (driven by tests and benchmarks under tsx) records lineage with it.
 
 /** An id the user cannot use: another user's reference or none at all (one message for both). */
 export class ReferenceNotFoundError extends Error {

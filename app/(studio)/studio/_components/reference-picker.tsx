@@ -59,7 +59,8 @@ function IconButton({
       aria-label={label}
       disabled={disabled}
       onClick={onClick}
-      className={buttonClass("ghost", "px-1.5 py-0.5 disabled:opacity-30")}
+      // Not buttonClass: its padding would not fit three of these under a thumbnail.
+      className="inline-flex size-7 shrink-0 items-center justify-center rounded-md text-sm text-stone-700 hover:bg-stone-200/60 disabled:cursor-not-allowed disabled:opacity-30 dark:text-stone-300 dark:hover:bg-stone-800"
     >
       <span aria-hidden="true">{symbol}</span>
     </button>
@@ -207,7 +208,7 @@ export function ReferencePicker({
       </p>
 
       {held.length > 0 ? (
-        <ol aria-label="References" className="grid grid-cols-4 gap-2">
+        <ol aria-label="References" className="grid grid-cols-3 gap-2">
           {held.map(({ reference }, index) => {
             const position = index + 1;
             const notSent = index >= limit;
