@@ -1,5 +1,4 @@
 import type { NextConfig } from "next";
-import { REFERENCE_MAX_BYTES } from "./lib/references/limits";
 
 const securityHeaders = [
   { key: "X-Content-Type-Options", value: "nosniff" },
@@ -17,13 +16,7 @@ const nextConfig: NextConfig = {
   typescript: { tsconfigPath: "tsconfig.build.json" },
   // Kept out of the server bundle: packages with native code or dynamic requires loaded at run time.
   serverExternalPackages: ["sharp", "pg", "pg-boss", "pino", "prom-client"],
-  experimental: {
-    serverActions: { bodySizeLimit: "1mb" },
-    // proxy.ts sees every request, so Next copies each body for it and hands the route a copy cut
-    // at this size. One byte over the reference upload limit: a larger upload reaches
-    // POST /api/references long enough to be refused (413), never cut to a size that passes.
-    proxyClientMaxBodySize: REFERENCE_MAX_BYTES + 1,
-  },
+  experimental: { serverActions: { bodySizeLimit: "1mb" } },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

@@ -107,9 +107,9 @@ test("references: Use as reference from the history and from a generation's page
   await expectLoaded(page, 1);
 });
 
-// Through the running server, so through proxy.ts: Next hands the route a copy of the body cut at
-// proxyClientMaxBodySize. Sent in chunks without a length, so only the streamed cap can refuse it;
-// at Next's default the route would get exactly 10 MiB and answer 422 (an unreadable image), not 413.
+// Through the running server: were proxy.ts to see this route, Next would hand it a copy of the body
+// silently cut at 10 MB, and this upload (a small PNG followed by zeros) would be stored (201).
+// Sent in chunks without a length, so only the streamed cap can refuse it.
 test("references: a 12 MB upload in chunks, without a length, is refused with 413", async ({ page, signIn }) => {
   await signIn();
   const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
