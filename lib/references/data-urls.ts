@@ -84,11 +84,12 @@ export async function fitReference(
   }
   return withCpuSlot(async () => {
     const formats = encodeOrder(type, limits.types);
-    // Each pass is smaller than the last: a lossless PNG first, lossy qualities next, then 80% of the size.
+    // The stored type first (a PNG stays lossless), lossy qualities next, then 80% of the size each pass.
     for (let step = 0, factor = scale; step < 8; step++, factor *= 0.8) {
       const w = Math.max(1, Math.floor(width * factor));
       const h = Math.max(1, Math.floor(height * factor));
-      // A lossless PNG that did not fit at full size would not fit a bit smaller either.
+      // PNG only in the first pass (unless it is all the model takes): slow to encode, and the lossy
+      // types shrink far more for the same loss of size.
       for (const attempt of step === 0 || formats.length === 1
         ? formats
         : formats.filter((f) => f.type !== "image/png")) {
