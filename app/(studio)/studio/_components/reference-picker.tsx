@@ -97,9 +97,13 @@ export function ReferencePicker({
   const taken = useRef(held.length);
   taken.current = held.length + pending.length;
 
+  // Kept in a ref: a parent passing a new function each render (and storing the ids in its state)
+  // would otherwise be called again on every render it causes.
+  const onChangeRef = useRef(onChange);
+  onChangeRef.current = onChange;
   useEffect(() => {
-    onChange?.(held.map((h) => h.reference.id));
-  }, [held, onChange]);
+    onChangeRef.current?.(held.map((h) => h.reference.id));
+  }, [held]);
 
   const add = useCallback(
     (files: File[]) => {
