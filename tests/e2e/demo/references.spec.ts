@@ -50,6 +50,9 @@ test("references: upload two, reorder, remove one; refusals are explained", asyn
   await page.getByRole("button", { name: "Remove reference 1" }).click();
   await expect(picker(page).getByText("1 of 10 references")).toBeVisible();
   await expect.poll(() => sentIds(page)).toEqual([red]);
+  // Uploaded in this form and removed before any generation used it: deleted with its files.
+  await expect.poll(async () => (await page.request.get(`/api/references/${blue}`)).status()).toBe(404);
+  expect((await page.request.get(`/api/references/${red}?variant=thumb`)).status()).toBe(200);
 
   // An SVG named .png is refused by the server, which reads the bytes.
   await page.getByLabel("Add reference images").setInputFiles({
