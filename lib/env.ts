@@ -131,6 +131,7 @@ const schema = z
     // Generations one user may have queued or running at once (0 = no cap).
     GENERATIONS_ACTIVE_PER_USER: intWithDefault(8, 0, 1000),
     RATE_LIMIT_CHECKOUTS_PER_USER: rateLimit("10/10m"),
+    RATE_LIMIT_REFERENCE_UPLOADS_PER_USER: rateLimit("60/10m"),
     RATE_LIMIT_SHARE_PAGE_PER_IP: rateLimit("120/1m"),
     RATE_LIMIT_SHARE_IMAGE_PER_IP: rateLimit("600/1m"),
     // Who decides the image service's safety checker: the operator ("enforced": always on, the form

@@ -80,8 +80,7 @@ export async function recordCall(
   if (outcome.kind === "failed") {
     const { code, message, providerError } = outcome;
     call = { failed: { code, message, providerError } };
-  }
-  else {
+  } else {
     const images = await Promise.all(
       outcome.result.images.map(async (image, i): Promise<SavedImage> => {
         if (image.kind === "url") return { kind: "url", url: image.url };

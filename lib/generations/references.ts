@@ -1,9 +1,13 @@
+import type { Db } from "@/lib/db";
 import type { ReferenceLimits } from "@/lib/models";
+import { ReferenceTooLargeError, referenceDataUrls } from "@/lib/references/data-urls";
+import { ReferenceNotFoundError } from "@/lib/references/lineage";
+import type { ObjectStore } from "@/lib/storage/types";
 
 // Where a generation's reference images come from when it runs: the user's reference ids, in
 // order, as base64 data URLs that fit the model's limits (the provider cannot reach the studio's
-// storage). The references module (lib/references, its own branch) implements ResolveReferences;
-// runGeneration takes it through RunOptions.resolveReferences, and this default until it is wired.
+// storage). runGeneration takes a ResolveReferences through RunOptions.resolveReferences (tests pass
+// their own), by default storedReferences.
 
 export type ReferenceRequest = {
   userId: string;
@@ -26,8 +30,19 @@ export class ReferenceUnavailableError extends Error {
   }
 }
 
-/** No reference store in this build yet: a generation naming references is refunded, never sent without them. */
-export const noReferenceStore: ResolveReferences = async ({ referenceIds }) => {
-  if (referenceIds.length === 0) return [];
-  throw new ReferenceUnavailableError("reference images are not available in this build");
-};
+/**
+ * The user's stored references (lib/references) as data URLs fitted to the model's limits. A
+ * reference that is not theirs, gone, or that cannot be made to fit is unavailable: refunded.
+ */
+export function storedReferences(database: Db, store: ObjectStore): ResolveReferences {
+  return async ({ userId, referenceIds, limits }) => {
+    try {
+      return await referenceDataUrls(database, store, { userId, referenceIds, limits });
+    } catch (error) {
+      if (error instanceof ReferenceNotFoundError || error instanceof ReferenceTooLargeError) {
+        throw new ReferenceUnavailableError(error.message, { cause: error });
+      }
+      throw error;
+    }
+  };
+}

@@ -10,7 +10,7 @@ import {
 } from "@/lib/generations/answer";
 import { GENERATION_MESSAGES } from "@/lib/generations/messages";
 import { notifyGenerationChanged } from "@/lib/generations/notify";
-import { noReferenceStore, ReferenceUnavailableError, type ResolveReferences } from "@/lib/generations/references";
+import { ReferenceUnavailableError, type ResolveReferences, storedReferences } from "@/lib/generations/references";
 import { type RetryPolicy, STORAGE_RETRY, withRetries } from "@/lib/generations/retry";
 import {
   callCount,
@@ -152,7 +152,7 @@ export async function runGeneration(database: Db, generationId: string, options:
     if (missing.length > 0) {
       const made = await makeCalls(database, claimed, settings, missing, {
         source: options.source ?? imageSourceFor(claimed.source),
-        resolveReferences: options.resolveReferences ?? noReferenceStore,
+        resolveReferences: options.resolveReferences ?? storedReferences(database, store),
         store,
         signal: callSignal,
         ...(options.shutdown ? { shutdown: options.shutdown } : {}),

@@ -9,6 +9,7 @@ import { generationEnqueuer, wakeWorkers } from "@/lib/jobs";
 import { findModel } from "@/lib/models";
 import { LOW_BALANCE_THRESHOLD } from "@/lib/pricing";
 import { checkRateLimit } from "@/lib/rate-limit/policies";
+import { ReferenceNotFoundError, recordReferences } from "@/lib/references/lineage";
 import { defaultSourceKind } from "@/lib/upstream/source";
 import { emitWebhookEvent } from "@/lib/webhooks/events";
 
@@ -125,6 +126,14 @@ export async function submitGeneration({
             deadlineAt: new Date(Date.now() + e.GENERATION_DEADLINE_SECONDS * 1000),
           },
         });
+        // Lineage ("Made from", "Used in"), and the one check that every reference is the user's.
+        await recordReferences(tx, { generationId: created.id, userId, referenceIds: settings.referenceIds }).catch(
+          (error: unknown) => {
+            if (!(error instanceof ReferenceNotFoundError)) throw error;
+            const message = error.userMessage;
+            throw new Refused({ ok: false, code: "invalid_input", message, fields: { referenceIds: message } });
+          },
+        );
         const reserved = await recordMovement(tx, {
           userId,
           kind: "RESERVE",

@@ -62,3 +62,6 @@ export const rerunInput = z.object({
 
 /** A share token as issued: 32 random bytes, base64url without padding. */
 export const shareTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
+/** "Use as reference" on one of the user's generated images. */
+export const referenceFromImageInput = z.object({ imageId: recordIdSchema });

@@ -26,12 +26,17 @@ export class UndecodableImageError extends Error {
   }
 }
 
-export function makeDerivatives(bytes: Buffer, ext: ImageType["ext"]): Promise<Derivatives> {
+/** `maxPixels`: the decoder's bound; generated images stay within the contract's, references have their own. */
+export function makeDerivatives(
+  bytes: Buffer,
+  ext: ImageType["ext"],
+  maxPixels: number = MAX_IMAGE_PIXELS,
+): Promise<Derivatives> {
   return withCpuSlot(async () => {
     // limitInputPixels refuses decompression bombs before any pixel is decoded; sequentialRead
     // streams rows so a 4096x4096 image is never held whole in memory.
     const input = () =>
-      sharp(bytes, { limitInputPixels: MAX_IMAGE_PIXELS, sequentialRead: true, failOn: "error", animated: false });
+      sharp(bytes, { limitInputPixels: maxPixels, sequentialRead: true, failOn: "error", animated: false });
     let thumbnail: Buffer;
     try {
       const metadata: Metadata = await input().metadata();

@@ -43,27 +43,48 @@ export async function imageResponse(request: ImageRequest): Promise<Response> {
   // cached under the thumbnail's address (the thumbnail will replace it there).
   const standIn = request.variant === "thumb" && image.thumbKey === null;
   const thumb = request.variant === "thumb" && !standIn;
-  const etag = `"${image.sha256}${thumb ? "-thumb" : ""}"`;
+  const download = request.download
+    ? attachment(
+        `${filenameStem(image.generation.prompt)}-${image.index + 1}.${thumb ? "webp" : (EXTENSIONS[image.contentType] ?? "bin")}`,
+      )
+    : null;
+  return privateImageResponse({
+    etag: `"${image.sha256}${thumb ? "-thumb" : ""}"`,
+    contentType: thumb ? "image/webp" : image.contentType,
+    ifNoneMatch: request.ifNoneMatch,
+    ...(download ? { headers: { "content-disposition": download } } : {}),
+    load: () => (request.store ?? objectStore()).get(thumb && image.thumbKey ? image.thumbKey : image.storageKey),
+    missing: { imageId: request.imageId, variant: request.variant },
+  });
+}
+
+/**
+ * The answer with a private image's bytes, once the caller has checked who owns it: its exact
+ * type, nosniff, `private, no-cache` and an ETag (a 304 without the bytes when the browser has
+ * them). A stored object gone missing is logged and answers 404.
+ */
+export async function privateImageResponse(options: {
+  etag: string;
+  contentType: string;
+  ifNoneMatch?: string | null | undefined;
+  headers?: Record<string, string>;
+  load: () => Promise<Buffer | null>;
+  /** What the log line about a missing object names. */
+  missing: Record<string, string>;
+}): Promise<Response> {
   const headers = new Headers({
-    "content-type": thumb ? "image/webp" : image.contentType,
+    "content-type": options.contentType,
     "x-content-type-options": "nosniff",
     "cache-control": "private, no-cache",
-    etag,
+    etag: options.etag,
+    ...options.headers,
   });
-  if (request.download) {
-    const ext = thumb ? "webp" : (EXTENSIONS[image.contentType] ?? "bin");
-    headers.set(
-      "content-disposition",
-      attachment(`${filenameStem(image.generation.prompt)}-${image.index + 1}.${ext}`),
-    );
-  }
-  if (request.ifNoneMatch?.split(",").some((tag) => tag.trim() === etag)) {
+  if (options.ifNoneMatch?.split(",").some((tag) => tag.trim() === options.etag)) {
     return new Response(null, { status: 304, headers });
   }
-
-  const bytes = await (request.store ?? objectStore()).get(thumb && image.thumbKey ? image.thumbKey : image.storageKey);
+  const bytes = await options.load();
   if (!bytes) {
-    log.error("images: stored object missing", { imageId: request.imageId, variant: request.variant });
+    log.error("images: stored object missing", options.missing);
     return notFound();
   }
   headers.set("content-length", String(bytes.length));

@@ -24,6 +24,10 @@ const RULES = {
     setting: (e: Env) => e.RATE_LIMIT_CHECKOUTS_PER_USER,
     message: (wait: string) => `Too many checkouts opened. Try again ${wait}; nothing was charged.`,
   },
+  referenceUploadsPerUser: {
+    setting: (e: Env) => e.RATE_LIMIT_REFERENCE_UPLOADS_PER_USER,
+    message: (wait: string) => `Too many reference images uploaded. Try again ${wait}.`,
+  },
   sharePagePerIp: {
     setting: (e: Env) => e.RATE_LIMIT_SHARE_PAGE_PER_IP,
     message: (wait: string) => `Too many shared pages viewed from your network. Try again ${wait}.`,

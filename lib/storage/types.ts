@@ -15,3 +15,12 @@ export function imageKey(userId: string, generationId: string, index: number, ex
 export function thumbKey(userId: string, generationId: string, index: number): string {
   return `images/${userId}/${generationId}/${index}.thumb.webp`;
 }
+
+/** references/<userId>/<referenceId>.<ext>: a reference image's bytes, beside its owner's other keys. */
+export function referenceKey(userId: string, referenceId: string, ext: "png" | "jpg" | "webp"): string {
+  return `references/${userId}/${referenceId}.${ext}`;
+}
+
+export function referenceThumbKey(userId: string, referenceId: string): string {
+  return `references/${userId}/${referenceId}.thumb.webp`;
+}

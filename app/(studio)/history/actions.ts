@@ -1,6 +1,7 @@
 "use server";
 
 import { fail, ok, userAction } from "@/lib/action";
+import { db } from "@/lib/db";
 import { deleteGenerations, setFavorite } from "@/lib/history/commands";
 import { decodeCursor } from "@/lib/history/cursor";
 import { getHistoryItems, listGenerations } from "@/lib/history/queries";
@@ -10,11 +11,14 @@ import {
   deleteInput,
   favoriteInput,
   loadPageInput,
+  referenceFromImageInput,
   refreshInput,
   rerunInput,
   revokeShareInput,
 } from "@/lib/history/schemas";
 import { createShareLink, revokeShareLink } from "@/lib/history/share";
+import { referenceFromImage } from "@/lib/references/store";
+import { objectStore } from "@/lib/storage";
 
 // The history's server actions. Each body passes the signed-in user's id into a lib/history
 // function whose queries are scoped by it: no action reads or changes a row it does not own.
@@ -67,4 +71,12 @@ export const rerunAction = userAction(rerunInput, async ({ generationId, idempot
   const result = await rerunGeneration({ userId: user.id, generationId, idempotencyKey });
   if (result.ok) return ok({ generationId: result.generation.id });
   return fail(result.code, result.message, "fields" in result ? result.fields : undefined);
+});
+
+/** "Use as reference": the reference made from (a copy of) one of the user's images; the page then opens the studio with it. */
+export const referenceFromImageAction = userAction(referenceFromImageInput, async ({ imageId }, user) => {
+  const outcome = await referenceFromImage(db(), objectStore(), { userId: user.id, imageId });
+  if (!outcome) return fail("not_found", "That image is not in your history.");
+  if (!outcome.ok) return fail(outcome.code, outcome.message);
+  return ok({ referenceId: outcome.reference.id });
 });

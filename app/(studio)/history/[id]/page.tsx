@@ -4,6 +4,7 @@ import { notFound } from "next/navigation";
 import { DemoBadge } from "@/components/generation/demo-badge";
 import { StatusBadge } from "@/components/generation/status-badge";
 import { requireUser } from "@/lib/auth/require-user";
+import { db } from "@/lib/db";
 import { GENERATION_MESSAGES } from "@/lib/generations/messages";
 import { reproducibleSeed, sizeChoiceOf } from "@/lib/generations/settings";
 import { isPending } from "@/lib/generations/status";
@@ -11,10 +12,13 @@ import { getGeneration } from "@/lib/history/queries";
 import { recordIdSchema } from "@/lib/history/schemas";
 import { listShareLinks } from "@/lib/history/share";
 import { findModel } from "@/lib/models";
+import { madeFrom, usedIn } from "@/lib/references/lineage";
 import { DetailActions } from "../_components/detail-actions";
 import { formatBytes, formatDateTime, formatDuration } from "../_components/format";
+import { MadeFrom, UsedIn } from "../_components/lineage";
 import { LiveRefresh } from "../_components/live-refresh";
 import { SharePanel } from "../_components/share-panel";
+import { UseAsReferenceButton } from "../_components/use-as-reference";
 
 export const metadata: Metadata = { title: "Generation" };
 
@@ -36,7 +40,11 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
   if (!id.success) notFound();
   const generation = await getGeneration({ userId: user.id, id: id.data });
   if (!generation) notFound();
-  const links = await listShareLinks({ userId: user.id, generationId: generation.id });
+  const [links, sources, uses] = await Promise.all([
+    listShareLinks({ userId: user.id, generationId: generation.id }),
+    madeFrom(db(), { userId: user.id, generationId: generation.id }),
+    usedIn(db(), { userId: user.id, generationId: generation.id }),
+  ]);
   const inFlight = isPending(generation.status);
   const preset = sizeChoiceOf(generation);
   const model = findModel(generation.model);
@@ -113,6 +121,11 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
                     <a href={`/api/images/${image.id}?download=1`} download className="underline">
                       Download original<span className="sr-only"> (image {image.index + 1})</span>
                     </a>
+                    <UseAsReferenceButton
+                      imageId={image.id}
+                      detail={`image ${image.index + 1}`}
+                      className="underline disabled:opacity-60"
+                    />
                   </span>
                 </figcaption>
               </figure>
@@ -124,6 +137,9 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
           {inFlight ? "The images appear here as soon as they are ready." : "This generation has no images."}
         </p>
       )}
+
+      <MadeFrom items={sources} />
+      <UsedIn items={uses} />
 
       <section aria-labelledby="params-title" className="flex flex-col gap-2">
         <h2 id="params-title" className="text-lg font-semibold">

@@ -5,6 +5,7 @@ import { DemoBadge } from "@/components/generation/demo-badge";
 import { StatusBadge } from "@/components/generation/status-badge";
 import type { HistoryItem } from "@/lib/history/queries";
 import { formatDateTime } from "./format";
+import { UseAsReferenceButton } from "./use-as-reference";
 
 function shortPrompt(prompt: string): string {
   return prompt.length > 60 ? `${prompt.slice(0, 57)}…` : prompt;
@@ -63,6 +64,15 @@ export function GenerationCard({
             </p>
           </div>
         </Link>
+        {cover ? (
+          <div className="px-3 pb-3">
+            <UseAsReferenceButton
+              imageId={cover.id}
+              detail={shortPrompt(item.prompt)}
+              className="text-xs font-medium text-violet-700 underline disabled:opacity-60 dark:text-violet-300"
+            />
+          </div>
+        ) : null}
         <div className="pointer-events-none absolute inset-x-2 top-2 flex items-start justify-between gap-2">
           <label className="pointer-events-auto flex size-8 cursor-pointer items-center justify-center rounded-lg bg-white/90 shadow dark:bg-stone-900/90">
             <input

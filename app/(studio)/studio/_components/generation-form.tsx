@@ -14,9 +14,11 @@ import {
 } from "@/lib/generations/settings";
 import type { GenerationView } from "@/lib/generations/view";
 import type { ModelChoice } from "@/lib/models";
+import { type ReferenceView, referenceViewOfId } from "@/lib/references/view";
 import { generateAction } from "../actions";
 import { CopyButton } from "./copy-button";
 import { ModelPicker } from "./model-picker";
+import { ReferencePicker } from "./reference-picker";
 import { SizePicker, type SizeValue } from "./size-picker";
 
 /** Settings to load into the form ("reuse settings"); a new version reloads the same settings again. */
@@ -49,7 +51,7 @@ function fromSettings(s: GenerationSettings, models: ModelChoice[]): FormState {
   };
 }
 
-/** The form's state moved to another model: a size, count and references that model takes. */
+/** The form's state moved to another model: a size and count it takes (the picker keeps every reference). */
 function switchModel(state: FormState, model: ModelChoice): FormState {
   const { presets, defaultPreset, custom } = model.size;
   const keepSize = state.size.preset === "custom" ? custom !== null : Object.hasOwn(presets, state.size.preset);
@@ -58,13 +60,11 @@ function switchModel(state: FormState, model: ModelChoice): FormState {
     keepSize || !preset
       ? state.size
       : { preset: defaultPreset, width: String(preset.width), height: String(preset.height) };
-  const most = model.references?.max ?? 0;
   return {
     ...state,
     model: model.id,
     size,
     numImages: Math.min(state.numImages, model.images.max),
-    referenceIds: state.referenceIds.slice(0, most),
   };
 }
 
@@ -94,6 +94,7 @@ export function GenerationForm({
   preset,
   onSubmitted,
   onRefused,
+  initialReferences = [],
 }: {
   /** The model picker's choices (lib/models: the registry), the default first. */
   models: ModelChoice[];
@@ -106,6 +107,8 @@ export function GenerationForm({
   onSubmitted: (generation: GenerationView, balance: number) => void;
   /** Refused for lack of credits, with the balance the server found. */
   onRefused: (balance: number) => void;
+  /** References the studio opens with (/studio?reference=<id>). */
+  initialReferences?: ReferenceView[];
 }) {
   const [state, setState] = useState<FormState>(fromSettings(preset ? preset.settings : DEFAULT_SETTINGS, models));
   const [error, setError] = useState<{ message: string; fields: Record<string, string> } | null>(null);
@@ -157,7 +160,8 @@ export function GenerationForm({
       numImages: state.numImages,
       ...(model.seed ? { seed: state.seedMode === "fixed" ? state.seed : null } : {}),
       ...(safetyChoice && model.safetyChecker ? { enableSafetyChecker: state.safety } : {}),
-      referenceIds: state.referenceIds,
+      // The picker keeps what the model cannot take (and says so): only the first ones are sent.
+      referenceIds: state.referenceIds.slice(0, model.references?.max ?? 0),
     };
     startTransition(async () => {
       try {
@@ -219,22 +223,23 @@ export function GenerationForm({
             setState((s) => switchModel(s, next));
           }}
         />
-        {state.referenceIds.length > 0 ? (
-          <p className="flex items-center gap-2 text-xs text-stone-600 dark:text-stone-400">
-            {state.referenceIds.length === 1 ? "1 reference image" : `${state.referenceIds.length} reference images`}{" "}
-            from the reused settings.
-            <button
-              type="button"
-              onClick={() => update({ referenceIds: [] })}
-              className={buttonClass("ghost", "px-2 py-0.5")}
-            >
-              Remove
-            </button>
-          </p>
-        ) : null}
-        <FieldError message={fieldError("referenceIds")} />
         <FieldError message={fieldError("model")} />
       </div>
+
+      {model.references || state.referenceIds.length > 0 ? (
+        <div className="flex flex-col gap-1.5">
+          <ReferencePicker
+            key={preset?.version ?? "initial"}
+            limit={model.references?.max ?? 0}
+            modelLabel={model.label}
+            initial={
+              preset ? fromSettings(preset.settings, models).referenceIds.map(referenceViewOfId) : initialReferences
+            }
+            onChange={(referenceIds) => update({ referenceIds })}
+          />
+          <FieldError message={fieldError("referenceIds")} />
+        </div>
+      ) : null}
 
       <div className="flex flex-col gap-1.5">
         <div className="flex items-baseline justify-between">

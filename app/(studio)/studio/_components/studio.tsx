@@ -5,6 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { GenerationSettings } from "@/lib/generations/settings";
 import type { GenerationView } from "@/lib/generations/view";
 import type { ModelChoice } from "@/lib/models";
+import type { ReferenceView } from "@/lib/references/view";
 import { GenerationCard } from "./generation-card";
 import { type FormPreset, GenerationForm } from "./generation-form";
 import { useLiveGenerations } from "./use-live-generations";
@@ -21,6 +22,7 @@ export function Studio({
   spendingLocked,
   initialGenerations,
   initialSettings,
+  initialReferences,
   serverNow,
 }: {
   /** The model picker's choices, the default first. */
@@ -33,6 +35,8 @@ export function Studio({
   spendingLocked: boolean;
   initialGenerations: GenerationView[];
   initialSettings: GenerationSettings | null;
+  /** References to open the form with (/studio?reference=<id>). */
+  initialReferences: ReferenceView[];
   /** The server's clock when it rendered the page: elapsed times are counted on the server's clock. */
   serverNow: number;
 }) {
@@ -108,6 +112,7 @@ export function Studio({
           preset={preset}
           onSubmitted={onSubmitted}
           onRefused={onRefused}
+          initialReferences={initialReferences}
         />
       </div>
       <section aria-labelledby="results-title" className="flex min-w-0 flex-col gap-4">
