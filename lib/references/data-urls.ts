@@ -3,7 +3,7 @@ import { withCpuSlot } from "@/lib/cpu-slots";
 import type { Db } from "@/lib/db";
 import type { ReferenceLimits } from "@/lib/models";
 import { REFERENCE_MAX_PIXELS, type ReferenceType } from "@/lib/references/limits";
-import { ownedReferences } from "@/lib/references/lineage";
+import { ownedReferences, ReferenceNotFoundError } from "@/lib/references/lineage";
 import type { ObjectStore } from "@/lib/storage/types";
 
 // The provider cannot fetch private images, so references travel inside the request as base64
@@ -35,7 +35,8 @@ export async function referenceDataUrls(
   const urls: string[] = [];
   for (const reference of references) {
     const bytes = await store.get(reference.storageKey);
-    if (!bytes) throw new Error(`reference ${reference.id}: stored file missing`);
+    // Its file is gone (storage lost it): as unusable as a reference that does not exist.
+    if (!bytes) throw new ReferenceNotFoundError([reference.id]);
     const fitted = await fitReference(bytes, reference.contentType as ReferenceType, limits);
     if (!fitted) throw new ReferenceTooLargeError(reference.id);
     urls.push(`data:${fitted.contentType};base64,${fitted.bytes.toString("base64")}`);

@@ -2,9 +2,11 @@ import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseSavedAnswer } from "../../lib/generations/answer";
 import { GENERATION_MESSAGES } from "../../lib/generations/messages";
-import { ReferenceUnavailableError, type ResolveReferences } from "../../lib/generations/references";
 import { runGeneration } from "../../lib/generations/run";
 import { submitGeneration } from "../../lib/generations/submit";
+import { madeFrom } from "../../lib/references/lineage";
+import { storeReference } from "../../lib/references/store";
+import { objectStore } from "../../lib/storage";
 import { createUser, openTestDb } from "../support/db";
 import { startFakeUpstream } from "../support/fake-upstream";
 import { balanceOf, expectLedgerBalanced, movementsOf, newKey, openTestJobs } from "../support/generations";
@@ -31,31 +33,22 @@ const NEXT = "bytedance/seedream-4-5";
 const EDIT = "bytedance/seedream-v4-edit";
 const NEXT_PRICE = 6;
 
-async function submitted(input: Record<string, unknown>) {
-  const user = await createUser(db, { credits: 100 });
+async function submitted(input: Record<string, unknown>, owner?: { id: string }) {
+  const user = owner ?? (await createUser(db, { credits: 100 }));
   const result = await submitGeneration({ userId: user.id, input, idempotencyKey: newKey() });
   if (!result.ok) throw new Error(result.message);
   fake.resetCalls();
   return { user, id: result.generation.id };
 }
 
-async function pngDataUrl(background: string): Promise<string> {
-  const png = await sharp({ create: { width: 24, height: 24, channels: 3, background } })
+/** A reference image stored for the user as an upload is, and the data URL it is sent as (it fits as stored). */
+async function storedReference(userId: string, background: string) {
+  const bytes = await sharp({ create: { width: 24, height: 24, channels: 3, background } })
     .png()
     .toBuffer();
-  return `data:image/png;base64,${png.toString("base64")}`;
-}
-
-/** The references module's part (its own branch): here, fixed data URLs per id, owner-checked by the test. */
-function referencesFrom(byId: Record<string, string>, seen: { limits?: unknown } = {}): ResolveReferences {
-  return async ({ referenceIds, limits }) => {
-    seen.limits = limits;
-    return referenceIds.map((id) => {
-      const url = byId[id];
-      if (!url) throw new ReferenceUnavailableError(`no reference ${id}`);
-      return url;
-    });
-  };
+  const stored = await storeReference(db, objectStore(), { userId, bytes });
+  if (!stored.ok) throw new Error(stored.message);
+  return { id: stored.reference.id, dataUrl: `data:image/png;base64,${bytes.toString("base64")}` };
 }
 
 type SentBody = { model: string; seed?: number; num_images?: number; image_urls?: string[] };
@@ -164,33 +157,35 @@ describe("saved answers", () => {
 });
 
 describe("reference images through the flow", () => {
-  it("an edit with 3 references sends their 3 data URLs, in order, within the model's limits", async () => {
-    const byId = { r1: await pngDataUrl("#ff0000"), r2: await pngDataUrl("#00ff00"), r3: await pngDataUrl("#0000ff") };
-    const seen: { limits?: unknown } = {};
-    const { id } = await submitted({
-      model: EDIT,
-      prompt: "combine them",
-      referenceIds: ["r3", "r1", "r2"],
-      numImages: 2,
-    });
-    const result = await runGeneration(db, id, {
-      attemptSeconds: 30,
-      lastAttempt: false,
-      resolveReferences: referencesFrom(byId, seen),
-    });
+  it("an edit with 3 references sends their 3 data URLs, in order, and records what it was made from", async () => {
+    const user = await createUser(db, { credits: 100 });
+    const [r1, r2, r3] = await Promise.all(
+      ["#ff0000", "#00ff00", "#0000ff"].map((colour) => storedReference(user.id, colour)),
+    );
+    if (!r1 || !r2 || !r3) throw new Error("references not stored");
+    const { id } = await submitted(
+      { model: EDIT, prompt: "combine them", referenceIds: [r3.id, r1.id, r2.id], numImages: 2 },
+      user,
+    );
+    const result = await runGeneration(db, id, { attemptSeconds: 30, lastAttempt: false });
     expect(result).toMatchObject({ kind: "settled", settle: { status: "COMPLETED", chargedCredits: 8 } });
     expect(fake.calls()).toBe(1);
-    expect(sentBodies()[0]).toMatchObject({ model: EDIT, num_images: 2, image_urls: [byId.r3, byId.r1, byId.r2] });
-    expect(seen.limits).toMatchObject({ min: 1, max: 10 });
+    expect(sentBodies()[0]).toMatchObject({
+      model: EDIT,
+      num_images: 2,
+      image_urls: [r3.dataUrl, r1.dataUrl, r2.dataUrl],
+    });
+    const lineage = await madeFrom(db, { userId: user.id, generationId: id });
+    expect(lineage.map((item) => item.reference.id)).toEqual([r3.id, r1.id, r2.id]);
   });
 
-  it("a reference that cannot be read refunds the generation without calling the model", async () => {
-    const { user, id } = await submitted({ model: EDIT, prompt: "combine", referenceIds: ["gone"] });
-    const result = await runGeneration(db, id, {
-      attemptSeconds: 30,
-      lastAttempt: false,
-      resolveReferences: referencesFrom({}),
-    });
+  it("a reference whose file is gone refunds the generation without calling the model", async () => {
+    const user = await createUser(db, { credits: 100 });
+    const reference = await storedReference(user.id, "#123456");
+    const { id } = await submitted({ model: EDIT, prompt: "combine", referenceIds: [reference.id] }, user);
+    const row = await db.referenceImage.findUniqueOrThrow({ where: { id: reference.id } });
+    await objectStore().delete([row.storageKey]);
+    const result = await runGeneration(db, id, { attemptSeconds: 30, lastAttempt: false });
     expect(result).toMatchObject({ kind: "settled", settle: { status: "FAILED", refundedCredits: 4 } });
     expect(fake.calls()).toBe(0);
     const g = await db.generation.findUniqueOrThrow({ where: { id } });
@@ -200,6 +195,24 @@ describe("reference images through the flow", () => {
       errorMessage: GENERATION_MESSAGES.referenceUnavailable,
     });
     expect(await balanceOf(db, user.id)).toBe(100);
+  });
+
+  it("another user's reference is refused at submit: nothing recorded, nothing charged", async () => {
+    const owner = await createUser(db, { credits: 100 });
+    const theirs = await storedReference(owner.id, "#abcdef");
+    const user = await createUser(db, { credits: 100 });
+    const result = await submitGeneration({
+      userId: user.id,
+      input: { model: EDIT, prompt: "borrowed", referenceIds: [theirs.id] },
+      idempotencyKey: newKey(),
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      code: "invalid_input",
+      fields: { referenceIds: expect.stringMatching(/no longer available/) },
+    });
+    expect(await balanceOf(db, user.id)).toBe(100);
+    expect(await db.generation.count({ where: { userId: user.id } })).toBe(0);
   });
 
   it("an 11th reference is refused at submit with a clear message, before anything is charged", async () => {
