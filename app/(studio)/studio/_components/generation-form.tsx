@@ -78,6 +78,20 @@ function chosenModel(models: ModelChoice[], id: string): ModelChoice {
   return model;
 }
 
+/**
+ * The form as the page opens it: reused settings as they were; otherwise the defaults, holding the
+ * references the page was opened with ("Use as reference") and, when the default model takes none,
+ * on the first model that does (Seedream 4.0 Edit), so the image is sent rather than set aside.
+ */
+function initialState(preset: FormPreset | null, models: ModelChoice[], references: ReferenceView[]): FormState {
+  const state = fromSettings(preset ? preset.settings : DEFAULT_SETTINGS, models);
+  if (preset || references.length === 0) return state;
+  const referenceIds = references.map((r) => r.id);
+  const current = chosenModel(models, state.model);
+  const editor = current.references ? current : models.find((m) => (m.references?.max ?? 0) > 0);
+  return { ...(editor ? switchModel(state, editor) : state), referenceIds };
+}
+
 function randomSeed(): number {
   const [value = 1] = crypto.getRandomValues(new Uint32Array(1));
   return (value % SEED_MAX) + 1;
@@ -110,7 +124,7 @@ export function GenerationForm({
   /** References the studio opens with (/studio?reference=<id>). */
   initialReferences?: ReferenceView[];
 }) {
-  const [state, setState] = useState<FormState>(fromSettings(preset ? preset.settings : DEFAULT_SETTINGS, models));
+  const [state, setState] = useState<FormState>(() => initialState(preset, models, initialReferences));
   const [error, setError] = useState<{ message: string; fields: Record<string, string> } | null>(null);
   const [pending, startTransition] = useTransition();
   const [shortcut, setShortcut] = useState("Ctrl+Enter");
