@@ -153,6 +153,16 @@ export function FilterBar({ filters, models }: { filters: HistoryFilters; models
             />
             Favourites only
           </label>
+          <label className="flex items-center gap-2 py-2 text-sm">
+            <input
+              type="checkbox"
+              name="edits"
+              value="1"
+              defaultChecked={filters.edits ?? false}
+              className="size-4 accent-violet-600"
+            />
+            Edits only
+          </label>
           <button type="submit" className={buttonClass("secondary", "px-3")}>
             Apply
           </button>
