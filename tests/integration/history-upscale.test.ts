@@ -17,7 +17,7 @@ const { rerunAction, upscaleImageAction } = await import("../../app/(studio)/his
 const { generationSettings } = await import("../../lib/generations/queries");
 const { submitGeneration } = await import("../../lib/generations/submit");
 const { UPSCALE_MODEL } = await import("../../lib/models");
-const { madeFrom } = await import("../../lib/references/lineage");
+const { madeFrom, usedIn } = await import("../../lib/references/lineage");
 const { referenceFromImage } = await import("../../lib/references/store");
 const { objectStore } = await import("../../lib/storage");
 const { openTestJobs } = await import("../support/generations");
@@ -92,6 +92,10 @@ describe("Upscale", () => {
         reference: expect.objectContaining({ id: reference.id }),
         source: { generationId: source.id, imageIndex: 0 },
       },
+    ]);
+    // It has no prompt: the source's "Used in" names it by the model's label.
+    expect(await usedIn(db, { userId: user.id, generationId: source.id })).toEqual([
+      { generationId: upscale.id, title: UPSCALE_MODEL.label, createdAt: upscale.createdAt, imageIndexes: [0] },
     ]);
     expect(await balanceOf(user.id)).toBe(100 - UPSCALE_MODEL.creditsPerImage);
 

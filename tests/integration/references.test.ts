@@ -416,7 +416,7 @@ describe("lineage", () => {
       },
     ]);
     expect(await usedIn(db, { userId: user.id, generationId: source.id })).toEqual([
-      { generationId: edit.id, prompt: "an edit of two", createdAt: edit.createdAt, imageIndexes: [0] },
+      { generationId: edit.id, title: "an edit of two", createdAt: edit.createdAt, imageIndexes: [0] },
     ]);
     // Another user sees neither side.
     const other = await createUser(db);
