@@ -22,7 +22,7 @@ const { referenceFromImage } = await import("../../lib/references/store");
 const { objectStore } = await import("../../lib/storage");
 const { openTestJobs } = await import("../support/generations");
 const { createUser, openTestDb } = await import("../support/db");
-const { insertGeneration } = await import("../support/history");
+const { insertGeneratedImage } = await import("../support/history");
 
 const testDb = await openTestDb();
 const { db } = testDb;
@@ -34,28 +34,12 @@ const signInAs = (user: User | null) => {
   session.user = user ? { id: user.id, email: user.email ?? "" } : null;
 };
 
-/** One of the user's completed generations with one real stored PNG. */
+/** One of the user's generations with one real stored PNG. */
 async function generatedImage(user: User, background = "#c63") {
-  const generation = await insertGeneration(db, user.id);
   const bytes = await sharp({ create: { width: 80, height: 60, channels: 3, background } })
     .png()
     .toBuffer();
-  const storageKey = `images/${user.id}/${generation.id}/0.png`;
-  await store.put(storageKey, bytes, "image/png");
-  const image = await db.image.create({
-    data: {
-      generationId: generation.id,
-      userId: user.id,
-      index: 0,
-      storageKey,
-      contentType: "image/png",
-      width: 80,
-      height: 60,
-      bytes: bytes.length,
-      sha256: "a".repeat(64),
-    },
-  });
-  return { generation, image };
+  return insertGeneratedImage(db, store, user.id, { bytes, width: 80, height: 60 });
 }
 
 const balanceOf = async (userId: string) =>
