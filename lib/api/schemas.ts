@@ -72,6 +72,10 @@ export const generationListQuerySchema = z
     from: historyFiltersSchema.shape.from.describe("First UTC day, YYYY-MM-DD."),
     to: historyFiltersSchema.shape.to.describe("Last UTC day, YYYY-MM-DD."),
     favorites: z.enum(["true", "false"]).optional(),
+    edits: z
+      .enum(["true", "false"])
+      .optional()
+      .describe("`true`: only generations made from reference images (edits, upscales)."),
     cursor: z.string().max(200).optional().describe("`next_cursor` of the previous page."),
     limit: z.coerce.number().int().min(1, "`limit` is 1 to 100.").max(100, "`limit` is 1 to 100.").default(24),
   })

@@ -62,6 +62,11 @@ export function modelOf(s: Pick<GenerationSettings, "model">): ModelEntry {
   return model;
 }
 
+/** What names a generation to a person: its prompt, or the model's label for one without (the upscaler's). */
+export function titleOf(s: Pick<GenerationSettings, "model" | "prompt">): string {
+  return s.prompt || (findModel(s.model)?.label ?? s.model);
+}
+
 /** The named size these settings use, or null for a custom size (or a preset the model does not have). */
 export function sizeChoiceOf(s: Pick<GenerationSettings, "model" | "sizePreset">): SizeChoice | null {
   if (s.sizePreset === null) return null;

@@ -36,6 +36,8 @@ export const historyFiltersSchema = z.object({
   from: day.optional(),
   to: day.optional(),
   favorites: z.boolean().optional(),
+  /** Only generations made from reference images (edits, combinations, upscales). */
+  edits: z.boolean().optional(),
 });
 
 export type HistoryFilters = z.infer<typeof historyFiltersSchema>;
@@ -65,6 +67,7 @@ export function parseHistoryParams(params: RawParams): { filters: HistoryFilters
     from: pick(shape.from, first(params.from)),
     to: pick(shape.to, first(params.to)),
     favorites: first(params.fav) === "1" ? true : undefined,
+    edits: first(params.edits) === "1" ? true : undefined,
   };
   const cursor = first(params.cursor);
   return { filters, cursor: cursor && cursor.length <= 200 ? cursor : undefined };
@@ -80,6 +83,7 @@ export function historySearch(filters: HistoryFilters, cursor?: string): string 
   if (filters.from) params.set("from", filters.from);
   if (filters.to) params.set("to", filters.to);
   if (filters.favorites) params.set("fav", "1");
+  if (filters.edits) params.set("edits", "1");
   if (cursor) params.set("cursor", cursor);
   const search = params.toString();
   return search ? `?${search}` : "";

@@ -61,6 +61,10 @@ function conditions(userId: string, filters: HistoryFilters, cursor: Cursor | nu
   if (filters.from) where.push(Prisma.sql`g."createdAt" >= CAST(${utcDayStart(filters.from)} AS timestamp(3))`);
   if (filters.to) where.push(Prisma.sql`g."createdAt" < CAST(${utcDayStart(filters.to, 1)} AS timestamp(3))`);
   if (filters.favorites) where.push(Prisma.sql`g."favorite"`);
+  // Lineage is recorded at submit (lib/references/lineage.ts): a generation with any row was made from references.
+  if (filters.edits) {
+    where.push(Prisma.sql`EXISTS (SELECT 1 FROM "GenerationReference" r WHERE r."generationId" = g."id")`);
+  }
   if (cursor) {
     // A row comparison, so the (userId, createdAt DESC, id DESC) index seeks straight to the
     // position: a page 50,000 rows deep costs what the first one does.

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { historyFiltersSchema } from "@/lib/history/filters";
+import { UPSCALE_MODEL } from "@/lib/models";
 
 // Inputs of the history's actions and routes. Client-safe: forms import the limits.
 
@@ -50,14 +51,24 @@ export const createShareInput = z.object({
 
 export const revokeShareInput = z.object({ id: recordIdSchema });
 
-export const rerunInput = z.object({
-  generationId: recordIdSchema,
-  /** One press of "Re-run": a double click submits once. */
-  idempotencyKey: z
-    .string()
-    .min(8)
-    .max(100)
-    .regex(/^[A-Za-z0-9_-]+$/),
+/** One press of a button that submits a generation: a double click submits once. */
+const pressKey = z
+  .string()
+  .min(8)
+  .max(90)
+  .regex(/^[A-Za-z0-9_-]+$/);
+
+export const rerunInput = z.object({ generationId: recordIdSchema, idempotencyKey: pressKey });
+
+/** The upscaler's resolutions, its size presets in the registry ("2k", "4k"). */
+export const UPSCALE_RESOLUTIONS = Object.keys(UPSCALE_MODEL.size.presets);
+
+/** "Upscale" on one of the user's images; the detail (`scale`) is checked against the registry at submit. */
+export const upscaleInput = z.object({
+  imageId: recordIdSchema,
+  resolution: z.string().refine((r) => UPSCALE_RESOLUTIONS.includes(r), "Choose 2K or 4K."),
+  scale: z.number().int().optional(),
+  idempotencyKey: pressKey,
 });
 
 /** A share token as issued: 32 random bytes, base64url without padding. */

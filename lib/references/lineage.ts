@@ -1,5 +1,6 @@
 import type { Tx } from "@/lib/credits/ledger";
 import type { Db } from "@/lib/db";
+import { titleOf } from "@/lib/generations/settings";
 import { type ReferenceView, referenceView } from "@/lib/references/view";
 
 // Lineage: which references a generation was made from ("Made from" on its detail page) and, the
@@ -102,7 +103,8 @@ export async function madeFrom(
 
 export type UsedInItem = {
   generationId: string;
-  prompt: string;
+  /** Its prompt, or the model's label for one without (lib/generations/settings.ts, titleOf). */
+  title: string;
   createdAt: Date;
   /** Which of this generation's images it was made from (0-based). */
   imageIndexes: number[];
@@ -119,7 +121,7 @@ export async function usedIn(
       reference: { userId, image: { generationId, userId } },
     },
     select: {
-      generation: { select: { id: true, prompt: true, createdAt: true } },
+      generation: { select: { id: true, prompt: true, model: true, createdAt: true } },
       reference: { select: { image: { select: { index: true } } } },
     },
     orderBy: [{ generation: { createdAt: "desc" } }, { generationId: "desc" }, { position: "asc" }],
@@ -129,7 +131,7 @@ export async function usedIn(
   for (const { generation, reference } of rows) {
     const item = byGeneration.get(generation.id) ?? {
       generationId: generation.id,
-      prompt: generation.prompt,
+      title: titleOf(generation),
       createdAt: generation.createdAt,
       imageIndexes: [],
     };

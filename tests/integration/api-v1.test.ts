@@ -304,6 +304,11 @@ describe("reading", () => {
     expect(second.has_more).toBe(false);
     const blue = (await (await call("/v1/generations?q=blue&status=completed", { key })).json()) as Page;
     expect(blue.data.map((g) => g.prompt)).toEqual(["a blue bird", "a blue whale"]);
+    // None of these was made from reference images (tests/integration/history-queries.test.ts has ones that were).
+    const edits = (await (await call("/v1/generations?edits=true", { key })).json()) as Page;
+    expect(edits.data).toEqual([]);
+    const notOnlyEdits = (await (await call("/v1/generations?edits=false", { key })).json()) as Page;
+    expect(notOnlyEdits.data).toHaveLength(3);
     const badCursor = await call("/v1/generations?cursor=nonsense", { key });
     expect(badCursor.status).toBe(400);
   });

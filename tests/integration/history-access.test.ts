@@ -147,6 +147,19 @@ describe("user B cannot reach user A's generations", () => {
     expect((await db.user.findUniqueOrThrow({ where: { id: bob.id } })).creditBalance).toBe(30);
   });
 
+  it("upscale: B cannot upscale (or make a reference of) A's image", async () => {
+    asBob();
+    for (const image of aliceImages) {
+      expect(
+        await actions.upscaleImageAction({ imageId: image.id, resolution: "2k", idempotencyKey: "bob-upscales-1" }),
+      ).toMatchObject({ ok: false, error: { code: "not_found" } });
+    }
+    expect(await db.generation.count({ where: { userId: bob.id } })).toBe(1);
+    expect(await db.referenceImage.count({ where: { userId: bob.id } })).toBe(0);
+    expect((await db.user.findUniqueOrThrow({ where: { id: bob.id } })).creditBalance).toBe(30);
+    await expectAliceUntouched();
+  });
+
   it("signed out: every action and route refuses", async () => {
     session.user = null;
     const refused = { ok: false, error: { code: "unauthenticated" } };
@@ -161,6 +174,9 @@ describe("user B cannot reach user A's generations", () => {
     expect(await actions.rerunAction({ generationId: aliceGen.id, idempotencyKey: "anon-1234" })).toMatchObject(
       refused,
     );
+    expect(
+      await actions.upscaleImageAction({ imageId: aliceImages[0]?.id, resolution: "2k", idempotencyKey: "anon-1234" }),
+    ).toMatchObject(refused);
     expect((await downloadZip(new Request(`http://localhost/history/download?ids=${aliceGen.id}`))).status).toBe(401);
     await expectAliceUntouched();
   });

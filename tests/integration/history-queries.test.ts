@@ -237,6 +237,54 @@ describe("history filters", () => {
   });
 });
 
+describe("edits filter", () => {
+  /** A reference of the user's, and lineage rows saying each generation was made from it. */
+  async function madeFromReference(userId: string, generationIds: string[]) {
+    const reference = await db.referenceImage.create({
+      data: {
+        userId,
+        storageKey: `references/${userId}/${generationIds.join("-")}`,
+        thumbKey: `references/${userId}/${generationIds.join("-")}.thumb`,
+        contentType: "image/png",
+        width: 64,
+        height: 64,
+        bytes: 100,
+        sha256: "0".repeat(64),
+      },
+    });
+    for (const generationId of generationIds) {
+      await db.generationReference.create({ data: { generationId, referenceImageId: reference.id, position: 0 } });
+    }
+  }
+
+  it("returns only the user's generations made from references, with the other filters and by cursor", async () => {
+    const user = await createUser(db);
+    const other = await createUser(db);
+    const plain = await insertGeneration(db, user.id, { createdAt: at(0), favorite: true });
+    const edit = await insertGeneration(db, user.id, {
+      createdAt: at(1),
+      model: "bytedance/seedream-v4-edit",
+      favorite: true,
+    });
+    const upscale = await insertGeneration(db, user.id, {
+      createdAt: at(2),
+      model: "bytedance/dreamina-creative-upscale",
+    });
+    const theirs = await insertGeneration(db, other.id, { createdAt: at(3), model: "bytedance/seedream-v4-edit" });
+    await madeFromReference(user.id, [edit.id, upscale.id]);
+    await madeFromReference(other.id, [theirs.id]);
+    const ids = async (filters: HistoryFilters, userId = user.id) =>
+      (await listGenerations({ userId, filters })).items.map((g) => g.id);
+
+    expect(await ids({})).toEqual([upscale.id, edit.id, plain.id]);
+    expect(await ids({ edits: true })).toEqual([upscale.id, edit.id]);
+    expect(await ids({ edits: true, favorites: true })).toEqual([edit.id]);
+    expect(await ids({ edits: true, model: "bytedance/seedream-v4-text-to-image" })).toEqual([]);
+    expect(await ids({ edits: true }, other.id)).toEqual([theirs.id]);
+    expect((await walk(user.id, { edits: true }, 1)).map((p) => p.map((g) => g.id))).toEqual([[upscale.id], [edit.id]]);
+  });
+});
+
 describe("refreshing generations in flight", () => {
   it("returns the current state of the given ids, the caller's only", async () => {
     const user = await createUser(db);

@@ -27,7 +27,7 @@ const { madeFrom, recordReferences, ReferenceNotFoundError, referenceViews, used
 const { REFERENCE_MAX_BYTES } = await import("../../lib/references/limits");
 const { objectStore } = await import("../../lib/storage");
 const { createUser, openTestDb } = await import("../support/db");
-const { insertGeneration } = await import("../support/history");
+const { insertGeneratedImage, insertGeneration } = await import("../support/history");
 
 // The models' own limits, from their registry entries.
 const limitsOf = (model: { references: ReferenceLimits | null } | undefined): ReferenceLimits => {
@@ -110,24 +110,7 @@ async function uploaded(user: User, bytes: Buffer) {
 
 /** One of the user's generations with one real stored PNG, as the flow leaves it. */
 async function generatedImage(user: User) {
-  const generation = await insertGeneration(db, user.id);
-  const bytes = await png(80, 80);
-  const storageKey = `images/${user.id}/${generation.id}/0.png`;
-  await store.put(storageKey, bytes, "image/png");
-  const image = await db.image.create({
-    data: {
-      generationId: generation.id,
-      userId: user.id,
-      index: 0,
-      storageKey,
-      contentType: "image/png",
-      width: 80,
-      height: 80,
-      bytes: bytes.length,
-      sha256: "a".repeat(64),
-    },
-  });
-  return { generation, image };
+  return insertGeneratedImage(db, store, user.id, { bytes: await png(80, 80), width: 80, height: 80 });
 }
 
 beforeEach(() => {
@@ -416,7 +399,7 @@ describe("lineage", () => {
       },
     ]);
     expect(await usedIn(db, { userId: user.id, generationId: source.id })).toEqual([
-      { generationId: edit.id, prompt: "an edit of two", createdAt: edit.createdAt, imageIndexes: [0] },
+      { generationId: edit.id, title: "an edit of two", createdAt: edit.createdAt, imageIndexes: [0] },
     ]);
     // Another user sees neither side.
     const other = await createUser(db);

@@ -85,3 +85,29 @@ export async function insertImages(
   }
   return images;
 }
+
+/** One of the user's generations with one real image stored (as the flow leaves it), for references and upscales. */
+export async function insertGeneratedImage(
+  db: Db,
+  store: { put(key: string, body: Buffer, contentType: string): Promise<void> },
+  userId: string,
+  png: { bytes: Buffer; width: number; height: number },
+) {
+  const generation = await insertGeneration(db, userId);
+  const storageKey = `images/${userId}/${generation.id}/0.png`;
+  await store.put(storageKey, png.bytes, "image/png");
+  const image = await db.image.create({
+    data: {
+      generationId: generation.id,
+      userId,
+      index: 0,
+      storageKey,
+      contentType: "image/png",
+      width: png.width,
+      height: png.height,
+      bytes: png.bytes.length,
+      sha256: "a".repeat(64),
+    },
+  });
+  return { generation, image };
+}

@@ -74,6 +74,7 @@ describe("history search params", () => {
       from: "2026-11-01",
       to: "not-a-date",
       fav: "1",
+      edits: "1",
       cursor: "abc",
     });
     expect(filters).toEqual({
@@ -84,9 +85,10 @@ describe("history search params", () => {
       from: "2026-11-01",
       to: undefined,
       favorites: true,
+      edits: true,
     });
     expect(cursor).toBe("abc");
-    expect(parseHistoryParams({ status: "deleted", aspect: "1:1; drop", fav: "yes" }).filters).toEqual({
+    expect(parseHistoryParams({ status: "deleted", aspect: "1:1; drop", fav: "yes", edits: "on" }).filters).toEqual({
       q: undefined,
       status: undefined,
       aspect: undefined,
@@ -94,12 +96,13 @@ describe("history search params", () => {
       from: undefined,
       to: undefined,
       favorites: undefined,
+      edits: undefined,
     });
   });
 
   it("writes the same filters back to a query string", () => {
-    const { filters } = parseHistoryParams({ q: "red fox", status: "completed", fav: "1" });
-    expect(historySearch(filters)).toBe("?q=red+fox&status=completed&fav=1");
+    const { filters } = parseHistoryParams({ q: "red fox", status: "completed", fav: "1", edits: "1" });
+    expect(historySearch(filters)).toBe("?q=red+fox&status=completed&fav=1&edits=1");
     expect(parseHistoryParams(Object.fromEntries(new URLSearchParams(historySearch(filters)))).filters).toEqual(
       filters,
     );

@@ -5,7 +5,7 @@ import { db } from "@/lib/db";
 import { deleteGenerations, setFavorite } from "@/lib/history/commands";
 import { decodeCursor } from "@/lib/history/cursor";
 import { getHistoryItems, listGenerations } from "@/lib/history/queries";
-import { rerunGeneration } from "@/lib/history/rerun";
+import { type RerunResult, rerunGeneration } from "@/lib/history/rerun";
 import {
   createShareInput,
   deleteInput,
@@ -15,8 +15,10 @@ import {
   refreshInput,
   rerunInput,
   revokeShareInput,
+  upscaleInput,
 } from "@/lib/history/schemas";
 import { createShareLink, revokeShareLink } from "@/lib/history/share";
+import { type UpscaleResult, upscaleImage } from "@/lib/history/upscale";
 import { referenceFromImage } from "@/lib/references/store";
 import { objectStore } from "@/lib/storage";
 
@@ -67,11 +69,20 @@ export const revokeShareLinkAction = userAction(revokeShareInput, async ({ id },
   return revoked ? ok({ id }) : fail("not_found", "That link is not yours or is already revoked.");
 });
 
-export const rerunAction = userAction(rerunInput, async ({ generationId, idempotencyKey }, user) => {
-  const result = await rerunGeneration({ userId: user.id, generationId, idempotencyKey });
+/** A submit's answer as an action's: the new generation's id, or the refusal's own message. */
+function submitted(result: RerunResult | UpscaleResult) {
   if (result.ok) return ok({ generationId: result.generation.id });
   return fail(result.code, result.message, "fields" in result ? result.fields : undefined);
-});
+}
+
+export const rerunAction = userAction(rerunInput, async ({ generationId, idempotencyKey }, user) =>
+  submitted(await rerunGeneration({ userId: user.id, generationId, idempotencyKey })),
+);
+
+/** "Upscale" on an image of the detail page; the page then opens the new generation. */
+export const upscaleImageAction = userAction(upscaleInput, async (input, user) =>
+  submitted(await upscaleImage({ userId: user.id, ...input })),
+);
 
 /** "Use as reference": the reference made from (a copy of) one of the user's images; the page then opens the studio with it. */
 export const referenceFromImageAction = userAction(referenceFromImageInput, async ({ imageId }, user) => {

@@ -13,10 +13,14 @@ export const GET = apiRoute("read", async ({ request, caller }) => {
   const query = parseRequest(generationListQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
   const cursor = query.cursor === undefined ? null : decodeCursor(query.cursor);
   if (query.cursor !== undefined && !cursor) throw invalidRequest("`cursor` is not one this API issued.", "cursor");
-  const { cursor: _, limit, favorites, ...filters } = query;
+  const { cursor: _, limit, favorites, edits, ...filters } = query;
   const page = await listApiGenerations({
     userId: caller.userId,
-    filters: { ...filters, ...(favorites === "true" ? { favorites: true } : {}) },
+    filters: {
+      ...filters,
+      ...(favorites === "true" ? { favorites: true } : {}),
+      ...(edits === "true" ? { edits: true } : {}),
+    },
     cursor,
     limit,
     origin: apiOrigin(request),

@@ -7,6 +7,7 @@ import type { Page } from "@playwright/test";
 import sharp from "sharp";
 import { DEMO_PORT } from "../support/constants";
 import { expect, test } from "../support/fixtures";
+import { StudioPage } from "../support/studio-page";
 
 const solid = (background: string) =>
   sharp({ create: { width: 96, height: 64, channels: 3, background } })
@@ -31,6 +32,9 @@ async function expectLoaded(page: Page, count: number) {
 test("references: upload two, reorder, remove one; refusals are explained", async ({ page, signIn }) => {
   await signIn();
   await page.goto("/studio");
+  // The default model takes no references: the picker comes with one that does.
+  await expect(picker(page)).toHaveCount(0);
+  await new StudioPage(page).chooseModel("Seedream 4.0 Edit");
   await expect(picker(page).getByText("0 of 10 references")).toBeVisible();
 
   await page.getByLabel("Add reference images").setInputFiles([
@@ -74,7 +78,7 @@ test("references: upload two, reorder, remove one; refusals are explained", asyn
   );
   await expect(picker(page).getByText("1 of 10 references")).toBeVisible();
 
-  // A reference held by the form does not stop an ordinary generation.
+  // The edit is made with the reference the form holds.
   await page.getByLabel("Prompt").fill(`A teapot beside its reference ${randomBytes(3).toString("hex")}`);
   await page.getByRole("button", { name: "Generate" }).click();
   await expect(page.getByText("Generation started.")).toBeAttached();
@@ -96,6 +100,8 @@ test("references: Use as reference from the history and from a generation's page
 
   await card.getByRole("button", { name: "Use as reference" }).click();
   await expect(page).toHaveURL(/\/studio\?reference=[A-Za-z0-9_-]+$/);
+  // The studio opens on a model that takes references, holding this one.
+  await expect(page.getByRole("combobox", { name: "Model" })).toHaveValue("bytedance/seedream-v4-edit");
   await expect(picker(page).getByText("1 of 10 references")).toBeVisible();
   await expectLoaded(page, 1);
   const fromCard = new URL(page.url()).searchParams.get("reference");

@@ -8,6 +8,22 @@ export class StudioPage {
     await this.page.goto("/studio");
   }
 
+  /** Chooses a model in the picker by its label; returns its price per image as the picker shows it. */
+  async chooseModel(label: string): Promise<number> {
+    const picker = this.page.getByRole("combobox", { name: "Model" });
+    const option = picker.getByRole("option", { name: new RegExp(`^${label} · \\d+ credits per image$`) });
+    const text = (await option.textContent()) ?? "";
+    await picker.selectOption({ label: text });
+    return Number(text.match(/· (\d+) credits per image/)?.[1]);
+  }
+
+  /** Adds reference images with the file picker and waits until the form holds them all. */
+  async addReferences(files: { name: string; mimeType: string; buffer: Buffer }[]) {
+    await this.page.getByLabel("Add reference images").setInputFiles(files);
+    const list = this.page.getByRole("group", { name: /Reference images/ }).getByRole("list", { name: "References" });
+    await expect(list.getByRole("img")).toHaveCount(files.length);
+  }
+
   async generate(options: { prompt: string; images?: number; seed?: number }) {
     await this.page.getByLabel("Prompt").fill(options.prompt);
     if (options.images) {

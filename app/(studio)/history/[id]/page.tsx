@@ -6,7 +6,7 @@ import { StatusBadge } from "@/components/generation/status-badge";
 import { requireUser } from "@/lib/auth/require-user";
 import { db } from "@/lib/db";
 import { GENERATION_MESSAGES } from "@/lib/generations/messages";
-import { reproducibleSeed, sizeChoiceOf } from "@/lib/generations/settings";
+import { reproducibleSeed, sizeChoiceOf, titleOf } from "@/lib/generations/settings";
 import { isPending } from "@/lib/generations/status";
 import { getGeneration } from "@/lib/history/queries";
 import { recordIdSchema } from "@/lib/history/schemas";
@@ -18,6 +18,7 @@ import { formatBytes, formatDateTime, formatDuration } from "../_components/form
 import { MadeFrom, UsedIn } from "../_components/lineage";
 import { LiveRefresh } from "../_components/live-refresh";
 import { SharePanel } from "../_components/share-panel";
+import { UpscaleImage } from "../_components/upscale-image";
 import { UseAsReferenceButton } from "../_components/use-as-reference";
 
 export const metadata: Metadata = { title: "Generation" };
@@ -69,7 +70,7 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
           {generation.source === "DEMO" && <DemoBadge />}
         </div>
         <p className="max-w-3xl whitespace-pre-wrap text-lg" data-testid="generation-prompt">
-          {generation.prompt}
+          {titleOf(generation)}
         </p>
       </div>
 
@@ -102,7 +103,7 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
                 {/* biome-ignore lint/performance/noImgElement: served by our own owner-checked route */}
                 <img
                   src={`/api/images/${image.id}`}
-                  alt={`${generation.prompt} (${image.index + 1} of ${generation.images.length})`}
+                  alt={`${titleOf(generation)} (${image.index + 1} of ${generation.images.length})`}
                   width={image.width}
                   height={image.height}
                   decoding="async"
@@ -114,7 +115,7 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
                     {image.width}×{image.height} · {FORMATS[image.contentType] ?? image.contentType} ·{" "}
                     {formatBytes(image.bytes)}
                   </span>
-                  <span className="flex gap-3">
+                  <span className="flex flex-wrap items-start gap-3">
                     <a href={`/api/images/${image.id}`} target="_blank" rel="noreferrer" className="underline">
                       Open full size<span className="sr-only"> (image {image.index + 1})</span>
                     </a>
@@ -126,6 +127,7 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
                       detail={`image ${image.index + 1}`}
                       className="underline disabled:opacity-60"
                     />
+                    <UpscaleImage imageId={image.id} detail={`image ${image.index + 1}`} />
                   </span>
                 </figcaption>
               </figure>

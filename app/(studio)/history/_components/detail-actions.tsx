@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
-import { ActionFeedback } from "@/app/(studio)/history/_components/action-feedback";
+import { ActionFeedback } from "@/components/ui/action-feedback";
 import { buttonClass } from "@/components/ui/button";
 import { deleteGenerationsAction, rerunAction, setFavoriteAction } from "../actions";
 import { ConfirmDialog } from "./confirm-dialog";

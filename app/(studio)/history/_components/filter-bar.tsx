@@ -18,6 +18,22 @@ const field =
   "rounded-lg border border-stone-300 bg-white px-3 py-2 text-sm text-stone-900 dark:border-stone-700 dark:bg-stone-900 dark:text-stone-100";
 const label = "text-xs font-medium text-stone-600 dark:text-stone-400";
 
+/** A yes/no filter: sent as `name=1` when checked (parseHistoryParams reads it). */
+function Toggle({ name, checked, label }: { name: string; checked: boolean | undefined; label: string }) {
+  return (
+    <label className="flex items-center gap-2 py-2 text-sm">
+      <input
+        type="checkbox"
+        name={name}
+        value="1"
+        defaultChecked={checked ?? false}
+        className="size-4 accent-violet-600"
+      />
+      {label}
+    </label>
+  );
+}
+
 /**
  * Search and filters as an ordinary GET form (works without JavaScript); with it, every change
  * updates the URL at once, and typing in the search box does so after a short pause.
@@ -143,16 +159,8 @@ export function FilterBar({ filters, models }: { filters: HistoryFilters; models
           <input id="history-to" name="to" type="date" defaultValue={filters.to ?? ""} className={field} />
         </div>
         <div className="col-span-2 flex flex-wrap items-end gap-3 sm:col-span-3 lg:col-span-1">
-          <label className="flex items-center gap-2 py-2 text-sm">
-            <input
-              type="checkbox"
-              name="fav"
-              value="1"
-              defaultChecked={filters.favorites ?? false}
-              className="size-4 accent-violet-600"
-            />
-            Favourites only
-          </label>
+          <Toggle name="fav" checked={filters.favorites} label="Favourites only" />
+          <Toggle name="edits" checked={filters.edits} label="Edits only" />
           <button type="submit" className={buttonClass("secondary", "px-3")}>
             Apply
           </button>

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { DemoBadge } from "@/components/generation/demo-badge";
 import { StatusBadge } from "@/components/generation/status-badge";
+import { titleOf } from "@/lib/generations/settings";
 import type { HistoryItem } from "@/lib/history/queries";
 import { formatDateTime } from "./format";
 import { UseAsReferenceButton } from "./use-as-reference";
@@ -21,10 +22,11 @@ export function GenerationCard({
   onSelect: (id: string, selected: boolean) => void;
 }) {
   const { cover } = item;
+  const title = titleOf(item);
   return (
     <li>
       <article
-        aria-label={shortPrompt(item.prompt)}
+        aria-label={shortPrompt(title)}
         className={`group relative overflow-hidden rounded-xl border bg-white transition dark:bg-stone-900 ${selected ? "border-violet-500 ring-2 ring-violet-500" : "border-stone-200 dark:border-stone-800"}`}
       >
         <Link href={`/history/${item.id}`} className="block rounded-xl">
@@ -55,7 +57,7 @@ export function GenerationCard({
             )}
           </div>
           <div className="flex flex-col gap-1 p-3">
-            <p className="line-clamp-2 text-sm font-medium">{item.prompt}</p>
+            <p className="line-clamp-2 text-sm font-medium">{title}</p>
             {item.status === "FAILED" && item.errorMessage && (
               <p className="line-clamp-2 text-xs text-red-700 dark:text-red-300">{item.errorMessage}</p>
             )}
@@ -68,7 +70,7 @@ export function GenerationCard({
           <div className="px-3 pb-3">
             <UseAsReferenceButton
               imageId={cover.id}
-              detail={shortPrompt(item.prompt)}
+              detail={shortPrompt(title)}
               className="text-xs font-medium text-violet-700 underline disabled:opacity-60 dark:text-violet-300"
             />
           </div>
@@ -79,7 +81,7 @@ export function GenerationCard({
               type="checkbox"
               checked={selected}
               onChange={(event) => onSelect(item.id, event.target.checked)}
-              aria-label={`Select “${shortPrompt(item.prompt)}”`}
+              aria-label={`Select “${shortPrompt(title)}”`}
               className="size-4 accent-violet-600"
             />
           </label>

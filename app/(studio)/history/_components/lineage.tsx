@@ -57,7 +57,7 @@ export function UsedIn({ items }: { items: UsedInItem[] }) {
         {items.map((item) => (
           <li key={item.generationId}>
             <Link href={`/history/${item.generationId}`} className="text-violet-700 underline dark:text-violet-300">
-              {item.prompt.length > 80 ? `${item.prompt.slice(0, 77)}…` : item.prompt}
+              {item.title.length > 80 ? `${item.title.slice(0, 77)}…` : item.title}
             </Link>{" "}
             <span className="text-stone-600 dark:text-stone-400">
               · <time dateTime={item.createdAt.toISOString()}>{formatDateTime(item.createdAt)}</time> · from image

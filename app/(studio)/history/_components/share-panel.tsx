@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useId, useState } from "react";
-import { ActionFeedback } from "@/app/(studio)/history/_components/action-feedback";
+import { ActionFeedback } from "@/components/ui/action-feedback";
 import { buttonClass } from "@/components/ui/button";
 import { SHARE_EXPIRY_LABELS, SHARE_EXPIRY_OPTIONS, type ShareExpiry } from "@/lib/history/schemas";
 import { createShareLinkAction, revokeShareLinkAction } from "../actions";

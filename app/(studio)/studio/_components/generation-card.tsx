@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import { DemoBadge } from "@/components/generation/demo-badge";
 import { StatusBadge } from "@/components/generation/status-badge";
 import { buttonClass } from "@/components/ui/button";
-import type { GenerationSettings } from "@/lib/generations/settings";
+import { type GenerationSettings, titleOf } from "@/lib/generations/settings";
 import { isPending } from "@/lib/generations/status";
 import type { GenerationView, ImageView } from "@/lib/generations/view";
 import { CopyButton } from "./copy-button";
@@ -46,9 +46,10 @@ export function GenerationCard({
   const pending = isPending(g.status);
   const [open, setOpen] = useState<ImageView | null>(null);
   const size = `${g.settings.width}×${g.settings.height}`;
+  const title = titleOf(g.settings);
   return (
     <article
-      aria-label={`Generation: ${g.settings.prompt.slice(0, 80)}`}
+      aria-label={`Generation: ${title.slice(0, 80)}`}
       aria-busy={pending || undefined}
       data-status={g.status}
       className="flex flex-col gap-3 rounded-2xl border border-stone-200 bg-white p-3 shadow-sm dark:border-stone-800 dark:bg-stone-900"
@@ -64,7 +65,7 @@ export function GenerationCard({
           {g.settings.numImages} × {size}
         </span>
       </header>
-      <p className="line-clamp-3 text-sm">{g.settings.prompt}</p>
+      <p className="line-clamp-3 text-sm">{title}</p>
 
       {pending && reconnecting ? (
         <p role="status" className="text-xs text-amber-800 dark:text-amber-300">
@@ -102,7 +103,7 @@ export function GenerationCard({
                 {/* biome-ignore lint/performance/noImgElement: served by our own owner-checked route, already resized */}
                 <img
                   src={image.thumbUrl}
-                  alt={`${g.source === "DEMO" ? "Demo image" : "Image"} ${image.index + 1} for: ${g.settings.prompt.slice(0, 120)}`}
+                  alt={`${g.source === "DEMO" ? "Demo image" : "Image"} ${image.index + 1} for: ${title.slice(0, 120)}`}
                   width={image.width}
                   height={image.height}
                   loading="lazy"
@@ -158,7 +159,7 @@ export function GenerationCard({
           Reuse settings
         </button>
       </footer>
-      <ImageDialog image={open} demo={g.source === "DEMO"} prompt={g.settings.prompt} onClose={() => setOpen(null)} />
+      <ImageDialog image={open} demo={g.source === "DEMO"} prompt={title} onClose={() => setOpen(null)} />
     </article>
   );
 }

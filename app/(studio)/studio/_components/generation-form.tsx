@@ -72,24 +72,22 @@ function FieldError({ message }: { message: string | undefined }) {
   return message ? <p className="text-sm text-red-600 dark:text-red-400">{message}</p> : null;
 }
 
+/**
+ * The form as it opens: a preset's settings ("Reuse settings"), else the defaults; opened with
+ * references ("Use as reference") and no preset, on the first model that takes them, holding them.
+ */
+function initialState(models: ModelChoice[], preset: FormPreset | null, references: ReferenceView[]): FormState {
+  if (preset) return fromSettings(preset.settings, models);
+  const state = fromSettings(DEFAULT_SETTINGS, models);
+  if (references.length === 0) return state;
+  const editor = models.find((m) => (m.references?.max ?? 0) > 0);
+  return { ...(editor ? switchModel(state, editor) : state), referenceIds: references.map((r) => r.id) };
+}
+
 function chosenModel(models: ModelChoice[], id: string): ModelChoice {
   const model = models.find((m) => m.id === id) ?? models[0];
   if (!model) throw new Error("the studio has no model to offer");
   return model;
-}
-
-/**
- * The form as the page opens it: reused settings as they were; otherwise the defaults, holding the
- * references the page was opened with ("Use as reference") and, when the default model takes none,
- * on the first model that does (Seedream 4.0 Edit), so the image is sent rather than set aside.
- */
-function initialState(preset: FormPreset | null, models: ModelChoice[], references: ReferenceView[]): FormState {
-  const state = fromSettings(preset ? preset.settings : DEFAULT_SETTINGS, models);
-  if (preset || references.length === 0) return state;
-  const referenceIds = references.map((r) => r.id);
-  const current = chosenModel(models, state.model);
-  const editor = current.references ? current : models.find((m) => (m.references?.max ?? 0) > 0);
-  return { ...(editor ? switchModel(state, editor) : state), referenceIds };
 }
 
 function randomSeed(): number {
@@ -124,7 +122,7 @@ export function GenerationForm({
   /** References the studio opens with (/studio?reference=<id>). */
   initialReferences?: ReferenceView[];
 }) {
-  const [state, setState] = useState<FormState>(() => initialState(preset, models, initialReferences));
+  const [state, setState] = useState<FormState>(() => initialState(models, preset, initialReferences));
   const [error, setError] = useState<{ message: string; fields: Record<string, string> } | null>(null);
   const [pending, startTransition] = useTransition();
   const [shortcut, setShortcut] = useState("Ctrl+Enter");
