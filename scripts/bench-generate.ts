@@ -12,23 +12,25 @@
 //   npm run bench:generate -- --sequential 5 --users 4 --per-user 2 --in-flight 10 --repeat 2   (smoke)
 //
 // Flags (defaults are the full sizes): --sequential N (1 user, one after another; 30),
-// --users N and --per-user N (N users each submitting N at once; 20 and 5), --workers N (pollers
-// for those two; 16), --in-flight N (submitted at once against a 5 s upstream; 200),
-// --in-flight-workers N (pollers for it; as many as in flight), --slow-ms N (that upstream; 5000),
-// --repeat N (runs of each scenario; 2), --no-write (a full-size run that only prints).
+// --users N and --per-user N (N users each submitting N at once; 20 and 5), --in-flight N
+// (submitted at once against a 5 s upstream; 200), --slow-ms N (that upstream; 5000), --repeat N
+// (runs of each scenario; 2), --no-write (a full-size run that only prints). The studio runs with
+// its own defaults (GENERATION_CONCURRENCY generations in flight, the database pool of lib/db.ts)
+// unless --workers N, --in-flight-workers N or --pool N say otherwise.
 //
-// Without BENCH_DATABASE_URL/TEST_DATABASE_URL it uses a throw-away embedded PostgreSQL. Only a run at
-// the full sizes (no size flag changed) writes docs/benchmarks.md.
+// The fake upstream runs in a process of its own and serves one pre-rendered PNG per size: the
+// provider's rendering is not the studio's work and must not take the cores the studio is
+// measured on. Without BENCH_DATABASE_URL/TEST_DATABASE_URL it uses a throw-away embedded
+// PostgreSQL. Only a run at the full sizes (no size or studio flag changed) writes docs/benchmarks.md.
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { startFakeUpstream } from "../tests/support/fake-upstream";
 import { readSse } from "../tests/support/sse";
 import { benchIngest } from "./bench-ingest";
 
@@ -36,7 +38,6 @@ const FULL_SIZE = {
   sequential: "30",
   users: "20",
   "per-user": "5",
-  workers: "16",
   "in-flight": "200",
   "slow-ms": "5000",
   repeat: "2",
@@ -46,9 +47,10 @@ const { values: flags } = parseArgs({
     sequential: { type: "string", default: FULL_SIZE.sequential },
     users: { type: "string", default: FULL_SIZE.users },
     "per-user": { type: "string", default: FULL_SIZE["per-user"] },
-    workers: { type: "string", default: FULL_SIZE.workers },
+    workers: { type: "string" },
     "in-flight": { type: "string", default: FULL_SIZE["in-flight"] },
     "in-flight-workers": { type: "string" },
+    pool: { type: "string" },
     "slow-ms": { type: "string", default: FULL_SIZE["slow-ms"] },
     repeat: { type: "string", default: FULL_SIZE.repeat },
     "no-write": { type: "boolean", default: false },
@@ -56,7 +58,9 @@ const { values: flags } = parseArgs({
 });
 // Only a run at the full sizes is a result worth recording; a smoke run prints its table only.
 const fullSize =
+  flags.workers === undefined &&
   flags["in-flight-workers"] === undefined &&
+  flags.pool === undefined &&
   (Object.keys(FULL_SIZE) as (keyof typeof FULL_SIZE)[]).every((name) => flags[name] === FULL_SIZE[name]);
 const int = (name: string, value: string | undefined) => {
   const n = Number(value);
@@ -66,15 +70,13 @@ const int = (name: string, value: string | undefined) => {
 const SEQUENTIAL = int("sequential", flags.sequential);
 const USERS = int("users", flags.users);
 const PER_USER = int("per-user", flags["per-user"]);
-const WORKERS = int("workers", flags.workers);
 const IN_FLIGHT = int("in-flight", flags["in-flight"]);
-const IN_FLIGHT_WORKERS = int("in-flight-workers", flags["in-flight-workers"] ?? flags["in-flight"]);
 const SLOW_MS = int("slow-ms", flags["slow-ms"]);
 const REPEAT = Math.max(1, int("repeat", flags.repeat));
 
 const UPSTREAM_LATENCY_MS = 300;
 
-const fake = await startFakeUpstream({ latencyMs: UPSTREAM_LATENCY_MS });
+const fake = await startFakeUpstreamProcess(UPSTREAM_LATENCY_MS);
 const dataDir = await mkdtemp(path.join(os.tmpdir(), "atelier-bench-generate-"));
 Object.assign(process.env, {
   NODE_ENV: "production",
@@ -91,7 +93,7 @@ Object.assign(process.env, {
   GENERATIONS_ACTIVE_PER_USER: "0",
 });
 
-const { createDb, setDb } = await import("../lib/db");
+const { createDb, DEFAULT_POOL_SIZE, setDb } = await import("../lib/db");
 const { migrate } = await import("../lib/migrate");
 const { startEmbeddedPostgres } = await import("../lib/embedded-postgres");
 const { configureJobs, stopJobs } = await import("../lib/jobs");
@@ -100,6 +102,7 @@ const { startGenerationWorkers } = await import("../lib/generations/worker");
 const { generationEventStream } = await import("../lib/generations/events");
 const { configureGenerationListener, stopGenerationListener } = await import("../lib/generations/listener");
 const { applyMovement, findLedgerMismatches } = await import("../lib/credits/ledger");
+const { env } = await import("../lib/env");
 
 const realUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 const embedded = realUrl
@@ -107,10 +110,15 @@ const embedded = realUrl
   : await startEmbeddedPostgres({ dataDir: path.join(dataDir, "postgres"), ephemeral: true });
 const url = realUrl ?? embedded?.url ?? "";
 process.env.DATABASE_URL = url;
+// The studio's own settings (read once DATABASE_URL is set) unless a flag overrides them.
+const WORKERS = flags.workers === undefined ? env().GENERATION_CONCURRENCY : int("workers", flags.workers);
+const IN_FLIGHT_WORKERS =
+  flags["in-flight-workers"] === undefined ? WORKERS : int("in-flight-workers", flags["in-flight-workers"]);
+const POOL = flags.pool === undefined ? undefined : int("pool", flags.pool);
 const schema = realUrl ? `bench_gen_${randomBytes(4).toString("hex")}` : "public";
 const jobsSchema = realUrl ? `${schema}_jobs` : "pgboss";
 await migrate(url, realUrl ? { schema } : {});
-const db = createDb(url, { ...(realUrl ? { schema } : {}), max: 30 });
+const db = createDb(url, { ...(realUrl ? { schema } : {}), ...(POOL ? { max: POOL } : {}) });
 setDb(db);
 configureJobs({ connectionString: url, schema: jobsSchema, attemptSeconds: 60 });
 configureGenerationListener({ connectionString: url });
@@ -185,16 +193,51 @@ async function oneGeneration(userId: string, prompt = "a lighthouse at dusk"): P
   return { totalMs, upstreamMs, pickupMs, afterUpstreamMs, submitMs };
 }
 
-/** This process's TCP connections to the database server (Linux: its socket inodes in /proc/net/tcp). */
-function databaseConnections(): number {
+/** The fake upstream in a child process (`--same-image`: one PNG per size, rendered once). */
+async function startFakeUpstreamProcess(latencyMs: number): Promise<{ url: string; close(): Promise<void> }> {
+  const script = path.join(import.meta.dirname, "..", "tests", "support", "fake-upstream.ts");
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", script, "--port", "0", "--latency", String(latencyMs), "--same-image"],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
+  // Never outlive the benchmark, even when it fails before its clean-up.
+  process.once("exit", () => child.kill("SIGTERM"));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+      const match = /listening on (\S+)/.exec(out);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`the fake upstream exited (${code}) before listening`)));
+  });
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/**
+ * This process's TCP connections to the database server (Linux: its socket inodes in /proc/net/tcp).
+ * Read asynchronously once a second: a synchronous read of /proc/net/tcp every 100 ms held this
+ * process's event loop for ~20 ms each time, a fifth of the time the studio is measured on. Idle
+ * pool connections stay open 10 s, so a peak is still seen.
+ */
+async function databaseConnections(): Promise<number> {
   const port = Number(new URL(url).port || 5432)
     .toString(16)
     .toUpperCase()
     .padStart(4, "0");
   const inodes = new Set<string>();
-  for (const fd of readdirSync("/proc/self/fd")) {
+  for (const fd of await readdir("/proc/self/fd")) {
     try {
-      const match = readlinkSync(`/proc/self/fd/${fd}`).match(/^socket:\[(\d+)\]$/);
+      const match = (await readlink(`/proc/self/fd/${fd}`)).match(/^socket:\[(\d+)\]$/);
       if (match?.[1]) inodes.add(match[1]);
     } catch {
       // Closed while listing.
@@ -204,7 +247,7 @@ function databaseConnections(): number {
   for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
     let text = "";
     try {
-      text = readFileSync(table, "utf8");
+      text = await readFile(table, "utf8");
     } catch {
       continue;
     }
@@ -237,14 +280,19 @@ async function measure(
   await startGenerationWorkers({ concurrency: workers });
   await oneGeneration(await makeUser(4)); // warm-up: connections, libvips, JIT
   let peakRss = process.memoryUsage.rss();
-  let peakConnections = databaseConnections();
-  const sampler = setInterval(() => {
+  let peakConnections = await databaseConnections();
+  const rssSampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
-    peakConnections = Math.max(peakConnections, databaseConnections());
   }, 100);
+  const countConnections = () =>
+    void databaseConnections().then((n) => {
+      peakConnections = Math.max(peakConnections, n);
+    });
+  const connectionSampler = setInterval(countConnections, 1000);
   const loadBefore = os.loadavg()[0] ?? 0;
   try {
     const { samples, submitted } = await body();
+    countConnections();
     rows.push({
       scenario,
       run,
@@ -259,7 +307,8 @@ async function measure(
       `${scenario} (run ${run}): ${samples.length}/${submitted} finished, overhead p50 ${r(pct(overhead, 50))} ms, p95 ${r(pct(overhead, 95))} ms, peak RSS ${Math.round(peakRss / 1024 / 1024)} MB, ${peakConnections} DB connections`,
     );
   } finally {
-    clearInterval(sampler);
+    clearInterval(rssSampler);
+    clearInterval(connectionSampler);
     await stopJobs({ timeoutMs: 5000 });
     configureJobs({ connectionString: url, schema: jobsSchema, attemptSeconds: 60 });
   }
@@ -345,10 +394,10 @@ try {
 <!-- Written by \`npm run bench:generate\` (scripts/bench-generate.ts); rerun it rather than editing by hand. -->
 
 Measured ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${os.cpus().length} cores, ${realUrl ? `${pgVersion} on 127.0.0.1` : "the embedded PostgreSQL"}.
-Flags: \`--sequential ${SEQUENTIAL} --users ${USERS} --per-user ${PER_USER} --workers ${WORKERS} --in-flight ${IN_FLIGHT} --in-flight-workers ${IN_FLIGHT_WORKERS} --slow-ms ${SLOW_MS} --repeat ${REPEAT}\`.
+Flags: \`--sequential ${SEQUENTIAL} --users ${USERS} --per-user ${PER_USER} --workers ${WORKERS} --in-flight ${IN_FLIGHT} --in-flight-workers ${IN_FLIGHT_WORKERS} --pool ${POOL ?? DEFAULT_POOL_SIZE} --slow-ms ${SLOW_MS} --repeat ${REPEAT}\`.
 The real flow: \`submitGeneration\` (validate, reserve, queue in one transaction) -> pg-boss -> worker -> AI/ML API
-client -> local fake upstream (${UPSTREAM_LATENCY_MS} ms latency, or \`--slow-ms\` more in the in-flight case; one 1024x1024 PNG
-by link) -> download, ingest, disk storage -> settle with NOTIFY -> this process's LISTEN connection -> the event
+client -> local fake upstream in a process of its own (${UPSTREAM_LATENCY_MS} ms latency, or \`--slow-ms\` more in the in-flight
+case; one 1024x1024 PNG by link, rendered once) -> download, ingest, disk storage -> settle with NOTIFY -> this process's LISTEN connection -> the event
 stream (lib/generations/events.ts) over HTTP -> an SSE client. As a page does it, the client opens the stream for
 its generation once the submit has returned. **Overhead** = time from calling submit until the client has the
 finished event, minus the upstream call's own time. Not included: the session lookup and Next's routing of
@@ -360,8 +409,8 @@ ${table}
 
 Targets (issue 9, for a run at the default sizes on a quiet 2-core machine): 1 user p95 ≤ 100 ms; 20 users × 5
 p95 ≤ 250 ms; 200 in flight p95 ≤ 300 ms with RSS under 1 GB. Peak RSS and connections are this process's
-(submit, workers, stream server, LISTEN connection), sampled every 100 ms; connections are its TCP sockets to the
-database server. Queue pickup is submit-commit to a worker claiming the job. "After upstream" is download +
+(submit, workers, stream server, LISTEN connection): RSS sampled every 100 ms, connections (its TCP sockets to the
+database server) every second. Queue pickup is submit-commit to a worker claiming the job. "After upstream" is download +
 ingest + storage + the settle transaction.
 
 Ingest of one 4096x4096 PNG (${(ingest.imageBytes / 1024 / 1024).toFixed(1)} MB; scripts/bench-ingest.ts, ${ingest.runs} runs, ingest + storing original and thumbnail):

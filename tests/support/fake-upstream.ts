@@ -2,7 +2,7 @@
 // with faults chosen per request by markers written into the prompt. Used by the integration
 // tests and, started on port 3901, by the end-to-end stack:
 //
-//   tsx tests/support/fake-upstream.ts --port 3901 [--key test-key] [--latency 200] [--scale 0.125]
+//   tsx tests/support/fake-upstream.ts --port 3901 [--key test-key] [--latency 200] [--scale 0.125] [--same-image]
 //
 // Every request must carry `Authorization: Bearer <key>` (default key "test-key") and a body the
 // contract allows (unknown fields refused), else 401 / 400 with the provider's error body
@@ -10,6 +10,8 @@
 // links to PNGs this server renders on demand (one flat colour derived from prompt, seed and
 // index; `scale` shrinks them for speed, default 1 = the requested size), or `b64_json` when
 // `sync_mode` is true. Seeds: the one sent, else a random one, returned as top-level `seed`.
+// `sameImage` (benchmarks) serves one PNG per size, rendered once: rendering is the provider's
+// work, not the studio's, and must not compete for the cores the studio is measured on.
 //
 // Markers (any number, anywhere in the prompt):
 //   [[status:NNN]]        answer NNN with an error body, every time
@@ -51,6 +53,8 @@ export type FakeUpstreamOptions = {
   latencyMs?: number;
   /** Rendered images are this fraction of the requested size (min 16 px); 1 = exact size. */
   scale?: number;
+  /** Every image of one size is the same PNG, rendered once (benchmarks). */
+  sameImage?: boolean;
 };
 
 export type RecordedRequest = { authorization: string | undefined; body: unknown };
@@ -98,6 +102,14 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   const apiKey = options.apiKey ?? "test-key";
   const scale = options.scale ?? 1;
   const files = new Map<string, FileSpec>();
+  const rendered = new Map<string, Promise<Buffer>>();
+  const renderOf = (spec: FileSpec) => {
+    if (!options.sameImage) return render(spec);
+    const key = `${spec.width}x${spec.height}`;
+    const png = rendered.get(key) ?? render({ ...spec, color: "#5b6f8a" });
+    rendered.set(key, png);
+    return png;
+  };
   const failedOnce = new Set<string>();
   const sockets = new Set<Socket>();
   let recorded: RecordedRequest[] = [];
@@ -244,7 +256,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       height: spec.height,
     };
     if (body.sync_mode && spec.kind === "png") {
-      const png = await render(spec);
+      const png = await renderOf(spec);
       return { url: null, b64_json: png.toString("base64"), file_size: png.length, ...meta };
     }
     const token = createHash("sha256").update(`${digest}\0${requestCounter}`).digest("hex").slice(0, 32);
@@ -264,7 +276,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       res.writeHead(200, { "content-type": "image/png" }).end("<!doctype html><html><body>Not an image</body></html>");
       return;
     }
-    const png = await render(spec);
+    const png = await renderOf(spec);
     if (spec.kind === "chunked") {
       res.writeHead(200, { "content-type": "image/png", "transfer-encoding": "chunked" });
       res.write(png.subarray(0, Math.floor(png.length / 2)));
@@ -341,6 +353,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     apiKey: flag("key") ?? "test-key",
     latencyMs: Number(flag("latency") ?? 0),
     scale: Number(flag("scale") ?? 1),
+    sameImage: process.argv.includes("--same-image"),
   });
   console.log(`fake upstream listening on ${upstream.url}`);
   const stop = () => void upstream.close().then(() => process.exit(0));
