@@ -70,3 +70,17 @@ export function toGenerationView(g: Generation & { images: Image[] }): Generatio
       }),
   };
 }
+
+/**
+ * How long after it completed a page keeps listening for a generation's thumbnails: they come
+ * from a follow-up job, seconds later; an image that never gets one (it does not decode) must
+ * not keep the page listening for ever.
+ */
+export const THUMBNAIL_WAIT_MS = 2 * 60_000;
+
+/** Completed recently, and some of its images still show the original in place of a thumbnail. */
+export function awaitsThumbnails(view: GenerationView, now = Date.now()): boolean {
+  if (view.status !== "COMPLETED" || view.completedAt === null) return false;
+  if (now - Date.parse(view.completedAt) > THUMBNAIL_WAIT_MS) return false;
+  return view.images.some((image) => image.placeholder === null);
+}
