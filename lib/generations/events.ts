@@ -1,7 +1,6 @@
 import "server-only";
-import { getAccountSummary } from "@/lib/account";
 import { subscribeToGenerationChanges } from "@/lib/generations/listener";
-import { generationViews } from "@/lib/generations/queries";
+import { generationsUpdate } from "@/lib/generations/queries";
 import { log } from "@/lib/log";
 
 // The body of GET /api/generations/events: a Server-Sent Events stream of one user's generations.
@@ -96,12 +95,9 @@ async function pump(userId: string, feed: Feed) {
       feed.changed.clear();
       const recipients = [...feed.streams];
       for (const stream of recipients) stream.asked.clear();
-      const [generations, account] = await Promise.all([
-        generationViews({ userId, ids: [...ids] }),
-        getAccountSummary({ userId }),
-      ]);
-      if (generations.length === 0) continue;
-      const message = `event: generations\ndata: ${JSON.stringify({ generations, balance: account.creditBalance })}\n\n`;
+      const update = await generationsUpdate({ userId, ids: [...ids] });
+      if (update.generations.length === 0) continue;
+      const message = `event: generations\ndata: ${JSON.stringify(update)}\n\n`;
       for (const stream of recipients) stream.send(message);
     }
   } catch (error) {

@@ -226,7 +226,7 @@ export function pixelSize(size: GenerationParams["image_size"]): { width: number
   return size;
 }
 
-type SettingsColumns = Pick<
+export type SettingsColumns = Pick<
   Generation,
   | "model"
   | "prompt"

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Generation, Image } from "@/lib/generated/prisma/client";
-import { generationSettingsSchema, repeatSettings } from "@/lib/generations/settings";
+import { generationSettingsSchema, repeatSettings, type SettingsColumns } from "@/lib/generations/settings";
 import { GENERATION_STATUSES } from "@/lib/generations/status";
 
 // What the studio page knows about a generation: plain JSON (no BigInt, no Date), safe to hand to
@@ -40,7 +40,23 @@ export const generationViewSchema = z.object({
 export type ImageView = z.infer<typeof imageViewSchema>;
 export type GenerationView = z.infer<typeof generationViewSchema>;
 
-export function toGenerationView(g: Generation & { images: Image[] }): GenerationView {
+/** The columns a view is made of: a Generation row with its images, or just these columns of them. */
+export type ViewRow = Pick<
+  Generation,
+  | "id"
+  | "status"
+  | "source"
+  | "createdAt"
+  | "completedAt"
+  | "costCredits"
+  | "chargedCredits"
+  | "refundedCredits"
+  | "seedUsed"
+  | "errorMessage"
+> &
+  SettingsColumns & { images: Pick<Image, "id" | "index" | "width" | "height" | "placeholder" | "thumbKey">[] };
+
+export function toGenerationView(g: ViewRow): GenerationView {
   return {
     id: g.id,
     status: g.status,

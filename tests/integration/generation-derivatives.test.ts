@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { generationEventStream } from "../../lib/generations/events";
 import { configureGenerationListener, stopGenerationListener } from "../../lib/generations/listener";
-import { generationViews } from "../../lib/generations/queries";
+import { generationsUpdate, generationViews } from "../../lib/generations/queries";
 import { runGeneration } from "../../lib/generations/run";
 import { submitGeneration } from "../../lib/generations/submit";
 import { startGenerationWorkers } from "../../lib/generations/worker";
@@ -120,6 +120,7 @@ describe("thumbnails arriving later", () => {
     }
     const [view] = await generationViews({ userId: user.id, ids: [id] });
     expect(view?.status).toBe("COMPLETED");
+    expect((await generationsUpdate({ userId: user.id, ids: [id] })).generations).toEqual([view]);
     expect(view?.images.map((i) => [i.thumbUrl, i.placeholder])).toEqual(
       images.map((i) => [`/api/images/${i.id}`, null]),
     );
@@ -151,6 +152,11 @@ describe("thumbnails arriving later", () => {
       expect(thumb?.subarray(8, 12).toString("latin1")).toBe("WEBP");
     }
     const [later] = await generationViews({ userId: user.id, ids: [id] });
+    // The one-statement read of the event stream and the status route makes the same views.
+    expect(await generationsUpdate({ userId: user.id, ids: [id, "someone-elses"] })).toEqual({
+      generations: [later],
+      balance: 32,
+    });
     expect(later?.images[0]?.thumbUrl).toBe(`/api/images/${done[0]?.id}?variant=thumb`);
     const [laterItem] = await getHistoryItems({ userId: user.id, ids: [id] });
     expect(laterItem?.cover).toMatchObject({ hasThumb: true });
