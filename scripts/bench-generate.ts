@@ -276,6 +276,8 @@ type Row = {
   submitted: number;
   peakRssMb: number;
   peakConnections: number;
+  /** This process's CPU time (all threads) per finished generation: robust to the machine's load, unlike latency. */
+  cpuMsPerGeneration: number;
   load: [number, number];
 };
 const rows: Row[] = [];
@@ -300,8 +302,10 @@ async function measure(
     });
   const connectionSampler = setInterval(countConnections, 1000);
   const loadBefore = os.loadavg()[0] ?? 0;
+  const cpuBefore = process.cpuUsage();
   try {
     const { samples, submitted } = await body();
+    const cpu = process.cpuUsage(cpuBefore);
     countConnections();
     rows.push({
       scenario,
@@ -311,11 +315,12 @@ async function measure(
       submitted,
       peakRssMb: Math.round(peakRss / 1024 / 1024),
       peakConnections,
+      cpuMsPerGeneration: (cpu.user + cpu.system) / 1000 / Math.max(1, samples.length),
       load: [loadBefore, os.loadavg()[0] ?? 0],
     });
     const overhead = samples.map((s) => s.totalMs - s.upstreamMs);
     console.log(
-      `${scenario} (run ${run}): ${samples.length}/${submitted} finished, overhead p50 ${r(pct(overhead, 50))} ms, p95 ${r(pct(overhead, 95))} ms, peak RSS ${Math.round(peakRss / 1024 / 1024)} MB, ${peakConnections} DB connections`,
+      `${scenario} (run ${run}): ${samples.length}/${submitted} finished, overhead p50 ${r(pct(overhead, 50))} ms, p95 ${r(pct(overhead, 95))} ms, peak RSS ${Math.round(peakRss / 1024 / 1024)} MB, ${peakConnections} DB connections, CPU ${r((cpu.user + cpu.system) / 1000 / Math.max(1, samples.length))} ms per generation`,
     );
   } finally {
     clearInterval(rssSampler);
@@ -397,7 +402,7 @@ try {
           50,
         ),
       ].map(r);
-      return `| ${row.scenario} | ${row.run} | ${row.load[0].toFixed(1)} → ${row.load[1].toFixed(1)} | ${samples.length}/${row.submitted} | ${cols.join(" | ")} | ${row.peakRssMb} | ${row.peakConnections} |`;
+      return `| ${row.scenario} | ${row.run} | ${row.load[0].toFixed(1)} → ${row.load[1].toFixed(1)} | ${samples.length}/${row.submitted} | ${cols.join(" | ")} | ${r(row.cpuMsPerGeneration)} | ${row.peakRssMb} | ${row.peakConnections} |`;
     })
     .join("\n");
   // Said per run, with the load it ran under: a target is met by a run, not by a wish.
@@ -434,14 +439,15 @@ its generation once the submit has returned. **Overhead** = time from calling su
 finished event, minus the upstream call's own time. Not included: the session lookup and Next's routing of
 the stream request, and the browser.
 
-| scenario | run | load avg (1 min) before → after | finished | overhead p50 ms | overhead p95 ms | submit p50 ms | queue pickup p95 ms | after upstream p50 ms | upstream p50 ms | peak RSS MB | DB connections |
-| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| scenario | run | load avg (1 min) before → after | finished | overhead p50 ms | overhead p95 ms | submit p50 ms | queue pickup p95 ms | after upstream p50 ms | upstream p50 ms | CPU ms per generation | peak RSS MB | DB connections |
+| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
 ${table}
 
 Targets (issue 9, for a run at the default sizes on a quiet 2-core machine), run by run as measured here:
 ${verdicts}
 
-Peak RSS and connections are this process's
+CPU per generation is this process's CPU time (every thread; the SSE clients included) during the scenario divided
+by the generations finished: unlike latency, it hardly depends on what else the machine runs. Peak RSS and connections are this process's
 (submit, workers, stream server, LISTEN connection): RSS sampled every 100 ms, connections (its TCP sockets to the
 database server) every second. Queue pickup is submit-commit to a worker claiming the job. "After upstream" is download +
 ingest + storage + the settle transaction.
