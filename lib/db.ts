@@ -4,12 +4,15 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
 
 export type Db = PrismaClient;
 
+/** Connections of a client's pool unless its creator says otherwise. */
+export const DEFAULT_POOL_SIZE = 10;
+
 /** A client on its own connection pool; `schema` scopes it to one PostgreSQL schema (tests). */
 export function createDb(connectionString: string, options: { schema?: string; max?: number } = {}): Db {
   const adapter = new PrismaPg(
     {
       connectionString,
-      max: options.max ?? 10,
+      max: options.max ?? DEFAULT_POOL_SIZE,
       ...(options.schema ? { options: `-c search_path="${options.schema}"` } : {}),
     },
     options.schema ? { schema: options.schema } : undefined,

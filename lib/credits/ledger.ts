@@ -21,45 +21,47 @@ export type MovementResult =
   | { ok: false; code: "insufficient_credits" | "unknown_user"; balance: number };
 
 /**
- * Moves credits inside the caller's transaction: one conditional UPDATE (never read-then-write,
- * never below zero) and one ledger row carrying the balance after it. A key seen before changes
- * nothing and reports applied: false; a concurrent duplicate loses on the unique key and its
- * transaction rolls back, so the balance moves once.
+ * Moves credits inside the caller's transaction, in ONE statement (one round trip, however busy
+ * the process): a conditional UPDATE of the balance (never read-then-write, never below zero) and
+ * the ledger row carrying the balance after it, both skipped when the key is already in the
+ * ledger. A key seen before changes nothing and reports applied: false; a concurrent duplicate
+ * loses on the unique key and its transaction rolls back, so the balance moves once.
  */
 export async function recordMovement(tx: Tx, input: MovementInput): Promise<MovementResult> {
   if (!Number.isSafeInteger(input.amount)) throw new Error("credit amounts are whole numbers");
-  const seen = await tx.creditMovement.findUnique({
-    where: { idempotencyKey: input.idempotencyKey },
-    select: { balanceAfter: true, userId: true },
-  });
-  if (seen) {
-    if (seen.userId !== input.userId) throw new Error("idempotency key reused for another user");
-    return { ok: true, applied: false, balanceAfter: seen.balanceAfter };
+  // A concurrent debit makes the UPDATE wait and re-check its condition on the newer balance.
+  // "balance" is read from the statement's snapshot: only the refusal message uses it.
+  const [row] = await tx.$queryRaw<
+    { applied: number | null; seenBalance: number | null; seenUser: string | null; balance: number | null }[]
+  >`
+    WITH seen AS (
+      SELECT "balanceAfter", "userId" FROM "CreditMovement" WHERE "idempotencyKey" = ${input.idempotencyKey}
+    ), moved AS (
+      UPDATE "User" SET "creditBalance" = "creditBalance" + ${input.amount}::int, "updatedAt" = now()
+      WHERE "id" = ${input.userId} AND "creditBalance" + ${input.amount}::int >= 0 AND NOT EXISTS (SELECT 1 FROM seen)
+      RETURNING "creditBalance"
+    ), recorded AS (
+      INSERT INTO "CreditMovement"
+        ("id", "userId", "kind", "amount", "balanceAfter", "idempotencyKey", "reason", "generationId", "purchaseId", "createdAt")
+      SELECT 'c' || replace(gen_random_uuid()::text, '-', ''), ${input.userId}, CAST(${input.kind} AS "MovementKind"),
+        ${input.amount}::int, moved."creditBalance", ${input.idempotencyKey}, ${input.reason},
+        ${input.generationId ?? null}::text, ${input.purchaseId ?? null}::text, now() AT TIME ZONE 'UTC'
+      FROM moved
+      RETURNING "balanceAfter"
+    )
+    SELECT (SELECT "balanceAfter" FROM recorded) AS "applied",
+      (SELECT "balanceAfter" FROM seen) AS "seenBalance",
+      (SELECT "userId" FROM seen) AS "seenUser",
+      (SELECT "creditBalance" FROM "User" WHERE "id" = ${input.userId}) AS "balance"`;
+  if (!row) throw new Error("ledger: the movement statement returned no row");
+  if (row.seenUser !== null) {
+    if (row.seenUser !== input.userId) throw new Error("idempotency key reused for another user");
+    return { ok: true, applied: false, balanceAfter: row.seenBalance ?? 0 };
   }
-  const updated = await tx.$queryRaw<{ creditBalance: number }[]>`
-    UPDATE "User" SET "creditBalance" = "creditBalance" + ${input.amount}, "updatedAt" = now()
-    WHERE "id" = ${input.userId} AND "creditBalance" + ${input.amount} >= 0
-    RETURNING "creditBalance"`;
-  const row = updated[0];
-  if (!row) {
-    const user = await tx.user.findUnique({ where: { id: input.userId }, select: { creditBalance: true } });
-    return user
-      ? { ok: false, code: "insufficient_credits", balance: user.creditBalance }
-      : { ok: false, code: "unknown_user", balance: 0 };
-  }
-  await tx.creditMovement.create({
-    data: {
-      userId: input.userId,
-      kind: input.kind,
-      amount: input.amount,
-      balanceAfter: row.creditBalance,
-      idempotencyKey: input.idempotencyKey,
-      reason: input.reason,
-      generationId: input.generationId,
-      purchaseId: input.purchaseId,
-    },
-  });
-  return { ok: true, applied: true, balanceAfter: row.creditBalance };
+  if (row.applied !== null) return { ok: true, applied: true, balanceAfter: row.applied };
+  return row.balance === null
+    ? { ok: false, code: "unknown_user", balance: 0 }
+    : { ok: false, code: "insufficient_credits", balance: row.balance };
 }
 
 /** True when a Prisma or pg error is a unique-constraint violation (a lost idempotency race). */

@@ -9,7 +9,7 @@ import {
   type SavedImage,
 } from "@/lib/generations/answer";
 import { GENERATION_MESSAGES } from "@/lib/generations/messages";
-import { notifyGenerationChanged } from "@/lib/generations/notify";
+import { notifyGenerationChangedSql } from "@/lib/generations/notify";
 import { ReferenceUnavailableError, type ResolveReferences, storedReferences } from "@/lib/generations/references";
 import { type RetryPolicy, STORAGE_RETRY, withRetries } from "@/lib/generations/retry";
 import {
@@ -378,19 +378,20 @@ async function handBack(database: Db, g: Claimed): Promise<RunResult> {
 
 /** Takes the generation for this run: QUEUED, or RUNNING under a lease that has run out. */
 async function claim(database: Db, generationId: string, attemptSeconds: number): Promise<Claimed | null> {
+  // One statement, so the NOTIFY goes out as it commits: pages showing it as queued now show it running.
   const rows = await database.$queryRaw<Claimed[]>`
-    UPDATE "Generation" SET "status" = 'RUNNING', "attempts" = "attempts" + 1, "startedAt" = now()
-    WHERE "id" = ${generationId}
-      AND "deadlineAt" > now()
-      AND ("status" = 'QUEUED'
-        OR ("status" = 'RUNNING' AND "startedAt" < now() - make_interval(secs => ${attemptSeconds}::int)))
-    RETURNING "id", "userId", "model", "source"::text AS "source", "prompt", "sizePreset", "width", "height",
-      "numImages", "seedRequested", "enableSafetyChecker", "syncMode", "upscaleScale", "referenceIds", "attempts",
-      "deadlineAt", "providerAnswer"`;
-  const claimed = rows[0] ?? null;
-  // The claim has committed (one statement): pages showing it as queued now show it running.
-  if (claimed) await notifyGenerationChanged(database, { userId: claimed.userId, generationId: claimed.id });
-  return claimed;
+    WITH claimed AS (
+      UPDATE "Generation" SET "status" = 'RUNNING', "attempts" = "attempts" + 1, "startedAt" = now()
+      WHERE "id" = ${generationId}
+        AND "deadlineAt" > now()
+        AND ("status" = 'QUEUED'
+          OR ("status" = 'RUNNING' AND "startedAt" < now() - make_interval(secs => ${attemptSeconds}::int)))
+      RETURNING "id", "userId", "model", "source"::text AS "source", "prompt", "sizePreset", "width", "height",
+        "numImages", "seedRequested", "enableSafetyChecker", "syncMode", "upscaleScale", "referenceIds", "attempts",
+        "deadlineAt", "providerAnswer"
+    )
+    SELECT "claimed".*, ${notifyGenerationChangedSql("claimed")} FROM "claimed"`;
+  return rows[0] ?? null;
 }
 
 /** Upstream failures and our own time limit become an UpstreamError; anything else is unexpected (null). */
@@ -489,8 +490,11 @@ async function settleOrSuperseded(
     ...(enqueueDerivatives ? { afterImages: (tx: Tx) => enqueueDerivatives(tx, g.id) } : {}),
   });
   if (result.settled) {
-    // Files of images that were not delivered (refused, or all of them when nothing arrived).
-    if (store) await removeUnreferenced(database, g.id, written, store);
+    // Files of images that were not delivered (refused, or all of them when nothing arrived): its
+    // Image rows are exactly the outcome's images, so no need to read them back.
+    const delivered = new Set(outcome.kind === "images" ? outcome.images.map((image) => image.storageKey) : []);
+    const orphans = written.filter((key) => !delivered.has(key));
+    if (store) await removeFiles(g.id, orphans, store);
     return { kind: "settled", settle: result };
   }
   const row = await database.generation.findUnique({ where: { id: g.id }, select: { status: true } });
@@ -523,6 +527,10 @@ async function removeUnreferenced(database: Db, generationId: string, written: s
   const kept = await database.image.findMany({ where: { generationId }, select: { storageKey: true } });
   const referenced = new Set(kept.map((i) => i.storageKey));
   const orphans = written.filter((key) => !referenced.has(key));
+  await removeFiles(generationId, orphans, store);
+}
+
+async function removeFiles(generationId: string, orphans: string[], store: ObjectStore) {
   if (orphans.length === 0) return;
   await store.delete(orphans).catch((error: unknown) => {
     log.error("generation: could not remove files", { generationId, files: orphans.length, err: error });

@@ -305,7 +305,7 @@ export function aspectOf(s: Pick<GenerationSettings, "model" | "sizePreset" | "w
   return w <= 32 && h <= 32 ? `${w}:${h}` : `${(s.width / s.height).toFixed(2)}:1`;
 }
 
-type SettingsColumns = Pick<
+export type SettingsColumns = Pick<
   Generation,
   | "model"
   | "prompt"

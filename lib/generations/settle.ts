@@ -1,6 +1,6 @@
 import { recordMovement, type Tx } from "@/lib/credits/ledger";
 import type { Db } from "@/lib/db";
-import { notifyGenerationChanged } from "@/lib/generations/notify";
+import { notifyGenerationChangedSql } from "@/lib/generations/notify";
 import { emitWebhookEvent } from "@/lib/webhooks/events";
 
 // The one place a generation leaves QUEUED/RUNNING. Every terminal transition is a single guarded
@@ -66,37 +66,42 @@ export async function settleGeneration(database: Db, input: SettleInput): Promis
 }
 
 async function settleIn(tx: Tx, { generationId, attempt, outcome, afterImages }: SettleInput): Promise<SettleResult> {
-  const generation = await tx.generation.findUnique({
-    where: { id: generationId },
-    select: { userId: true, costCredits: true, numImages: true },
-  });
-  if (!generation) return { settled: false };
-  const perImage = generation.costCredits / generation.numImages;
-  const received = outcome.kind === "images" ? Math.min(outcome.images.length, generation.numImages) : 0;
-  const charged = received * perImage;
-  const refunded = generation.costCredits - charged;
-  const status = received > 0 ? "COMPLETED" : "FAILED";
+  const delivered = outcome.kind === "images" ? outcome.images.length : 0;
   const error = outcome.kind === "failed" ? { code: outcome.code, message: outcome.message } : outcome.shortfall;
-
-  const updated = await tx.$executeRaw`
-    UPDATE "Generation" SET
-      "status" = CAST(${status} AS "GenerationStatus"),
-      "chargedCredits" = ${charged},
-      "refundedCredits" = ${refunded},
-      "completedAt" = now(),
-      "errorCode" = ${error?.code ?? null},
-      "errorMessage" = ${error?.message ?? null},
-      "seedUsed" = COALESCE(${outcome.seedUsed ?? null}::bigint, "seedUsed"),
-      "tokensUsed" = COALESCE(${outcome.tokensUsed ?? null}::int, "tokensUsed"),
-      "providerRequestId" = COALESCE(${outcome.providerRequestId ?? null}::text, "providerRequestId"),
-      "upstreamMs" = COALESCE(${outcome.upstreamMs ?? null}::int, "upstreamMs"),
-      "providerError" = COALESCE(${outcome.providerError ?? null}::text, "providerError"),
-      -- Its images are in storage now (or refunded): the saved answer has done its job.
-      "providerAnswer" = NULL
-    WHERE "id" = ${generationId}
-      AND "status" IN ('QUEUED', 'RUNNING')
-      AND (${attempt}::int IS NULL OR "attempts" = ${attempt}::int)`;
-  if (updated !== 1) throw new LostRace();
+  // One statement: the guarded transition, the amounts it settles on, and the NOTIFY (delivered
+  // on commit only, never for a settle that rolls back). Each image received pays its share of the
+  // reservation (costCredits is numImages times the price of one); the rest is refunded.
+  const [generation] = await tx.$queryRaw<
+    { userId: string; costCredits: number; numImages: number; charged: number; refunded: number }[]
+  >`
+    WITH settled AS (
+      UPDATE "Generation" SET
+        "status" = CAST(CASE WHEN LEAST(${delivered}::int, "numImages") > 0 THEN 'COMPLETED' ELSE 'FAILED' END AS "GenerationStatus"),
+        "chargedCredits" = LEAST(${delivered}::int, "numImages") * ("costCredits" / "numImages"),
+        "refundedCredits" = "costCredits" - LEAST(${delivered}::int, "numImages") * ("costCredits" / "numImages"),
+        "completedAt" = now(),
+        "errorCode" = ${error?.code ?? null},
+        "errorMessage" = ${error?.message ?? null},
+        "seedUsed" = COALESCE(${outcome.seedUsed ?? null}::bigint, "seedUsed"),
+        "tokensUsed" = COALESCE(${outcome.tokensUsed ?? null}::int, "tokensUsed"),
+        "providerRequestId" = COALESCE(${outcome.providerRequestId ?? null}::text, "providerRequestId"),
+        "upstreamMs" = COALESCE(${outcome.upstreamMs ?? null}::int, "upstreamMs"),
+        "providerError" = COALESCE(${outcome.providerError ?? null}::text, "providerError"),
+        -- Its images are in storage now (or refunded): the saved answer has done its job.
+        "providerAnswer" = NULL
+      WHERE "id" = ${generationId}
+        AND "status" IN ('QUEUED', 'RUNNING')
+        AND (${attempt}::int IS NULL OR "attempts" = ${attempt}::int)
+      RETURNING "id", "userId", "costCredits", "numImages", "chargedCredits", "refundedCredits"
+    )
+    SELECT "userId", "costCredits", "numImages", "chargedCredits" AS "charged", "refundedCredits" AS "refunded",
+      ${notifyGenerationChangedSql("settled")}
+    FROM settled`;
+  // Missing, already settled, or taken over by a newer attempt.
+  if (!generation) throw new LostRace();
+  const received = Math.min(delivered, generation.numImages);
+  const { charged, refunded } = generation;
+  const status = received > 0 ? "COMPLETED" : "FAILED";
 
   if (outcome.kind === "images" && received > 0) {
     await tx.image.createMany({
@@ -140,7 +145,5 @@ async function settleIn(tx: Tx, { generationId, attempt, outcome, afterImages }:
       error: error ?? null,
     },
   });
-  // Inside the transaction: delivered on commit only, never for a settle that rolled back.
-  await notifyGenerationChanged(tx, { userId: generation.userId, generationId });
   return { settled: true, status, chargedCredits: charged, refundedCredits: refunded };
 }

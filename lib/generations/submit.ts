@@ -41,6 +41,9 @@ class Refused extends Error {
   }
 }
 
+/** This key's generation exists already: the submit is a repeat. */
+class Repeated extends Error {}
+
 export async function submitGeneration({
   userId,
   input,
@@ -62,21 +65,24 @@ export async function submitGeneration({
     return { ok: false, code: "invalid_input", message, fields: { idempotencyKey: message } };
   }
 
-  // A repeated submit (double click, network retry) returns the first one's generation as it is.
-  const existing = await findByKey(database, userId, key.data);
-  if (existing) return { ok: true, generation: existing, created: false };
-
   const parsed = settingsInputSchema.safeParse(input);
   if (!parsed.success) {
     const fields: Record<string, string> = {};
     for (const issue of parsed.error.issues) fields[issue.path.join(".") || "form"] ??= issue.message;
     const message = parsed.error.issues[0]?.message ?? "Check the form and try again.";
-    return { ok: false, code: "invalid_input", message, fields };
+    return (await repeatOf(database, userId, key.data)) ?? { ok: false, code: "invalid_input", message, fields };
   }
   const settings = applySafetyPolicy(parsed.data, safetyChecker);
   const model = findModel(settings.model);
   if (!model) {
-    return { ok: false, code: "invalid_input", message: "Choose one of the studio's models.", fields: { model: "" } };
+    return (
+      (await repeatOf(database, userId, key.data)) ?? {
+        ok: false,
+        code: "invalid_input",
+        message: "Choose one of the studio's models.",
+        fields: { model: "" },
+      }
+    );
   }
   const cost = settings.numImages * model.creditsPerImage;
   const e = env();
@@ -88,9 +94,15 @@ export async function submitGeneration({
         // The account row is locked first, so the dispute flag and the debit see one state of it.
         // NO KEY UPDATE (what the debit itself takes) rather than UPDATE: the Generation insert's
         // foreign-key check takes KEY SHARE on the same row, and the two must not deadlock.
-        const [account] = await tx.$queryRaw<{ spendingLocked: boolean; frozen: boolean }[]>`
-          SELECT "spendingLocked", "frozen" FROM "User" WHERE "id" = ${userId} FOR NO KEY UPDATE`;
+        // The same statement looks for this key's generation: a repeated submit (double click,
+        // network retry) returns the first one's generation as it is, refused by nothing. A repeat
+        // racing the first is caught by the unique key instead (below).
+        const [account] = await tx.$queryRaw<{ spendingLocked: boolean; frozen: boolean; repeated: boolean }[]>`
+          SELECT u."spendingLocked", u."frozen",
+            EXISTS (SELECT 1 FROM "Generation" g WHERE g."userId" = u."id" AND g."idempotencyKey" = ${key.data}) AS "repeated"
+          FROM "User" u WHERE u."id" = ${userId} FOR NO KEY UPDATE OF u`;
         if (!account) throw new Refused({ ok: false, code: "unknown_user", message: "Your account was not found." });
+        if (account.repeated) throw new Repeated();
         if (account.frozen) {
           throw new Refused({ ok: false, code: "account_frozen", message: GENERATION_MESSAGES.accountFrozen });
         }
@@ -174,14 +186,18 @@ export async function submitGeneration({
     return { ok: true, generation, created: true };
   } catch (error) {
     if (error instanceof Refused) return error.failure;
-    if (!isUniqueViolation(error)) throw error;
-    // Lost the race to a concurrent submit of the same key: that one's generation is the answer.
-    const winner = await findByKey(database, userId, key.data);
-    if (!winner) throw error;
-    return { ok: true, generation: winner, created: false };
+    if (!(error instanceof Repeated) && !isUniqueViolation(error)) throw error;
+    // A repeat, or lost the race to a concurrent submit of the same key: that one's generation is the answer.
+    const first = await repeatOf(database, userId, key.data);
+    if (!first) throw error;
+    return first;
   }
 }
 
-function findByKey(database: Db, userId: string, idempotencyKey: string) {
-  return database.generation.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey } } });
+/** The answer to a repeated submit: the generation this key made, or null when it made none. */
+async function repeatOf(database: Db, userId: string, idempotencyKey: string): Promise<SubmitResult | null> {
+  const generation = await database.generation.findUnique({
+    where: { userId_idempotencyKey: { userId, idempotencyKey } },
+  });
+  return generation ? { ok: true, generation, created: false } : null;
 }

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Generation, Image } from "@/lib/generated/prisma/client";
 import { GENERATION_MESSAGES } from "@/lib/generations/messages";
-import { generationSettingsSchema, repeatSettings } from "@/lib/generations/settings";
+import { generationSettingsSchema, repeatSettings, type SettingsColumns } from "@/lib/generations/settings";
 import { GENERATION_STATUSES } from "@/lib/generations/status";
 import { findModel } from "@/lib/models";
 
@@ -46,7 +46,23 @@ export const generationViewSchema = z.object({
 export type ImageView = z.infer<typeof imageViewSchema>;
 export type GenerationView = z.infer<typeof generationViewSchema>;
 
-export function toGenerationView(g: Generation & { images: Image[] }): GenerationView {
+/** The columns a view is made of: a Generation row with its images, or just these columns of them. */
+export type ViewRow = Pick<
+  Generation,
+  | "id"
+  | "status"
+  | "source"
+  | "createdAt"
+  | "completedAt"
+  | "costCredits"
+  | "chargedCredits"
+  | "refundedCredits"
+  | "seedUsed"
+  | "errorMessage"
+> &
+  SettingsColumns & { images: Pick<Image, "id" | "index" | "width" | "height" | "placeholder" | "thumbKey">[] };
+
+export function toGenerationView(g: ViewRow): GenerationView {
   return {
     id: g.id,
     status: g.status,
@@ -80,4 +96,18 @@ export function toGenerationView(g: Generation & { images: Image[] }): Generatio
         };
       }),
   };
+}
+
+/**
+ * How long after it completed a page keeps listening for a generation's thumbnails: they come
+ * from a follow-up job, seconds later; an image that never gets one (it does not decode) must
+ * not keep the page listening for ever.
+ */
+export const THUMBNAIL_WAIT_MS = 2 * 60_000;
+
+/** Completed recently, and some of its images still show the original in place of a thumbnail. */
+export function awaitsThumbnails(view: GenerationView, now = Date.now()): boolean {
+  if (view.status !== "COMPLETED" || view.completedAt === null) return false;
+  if (now - Date.parse(view.completedAt) > THUMBNAIL_WAIT_MS) return false;
+  return view.images.some((image) => image.placeholder === null);
 }

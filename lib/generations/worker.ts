@@ -1,4 +1,3 @@
-import { availableParallelism } from "node:os";
 import type PgBoss from "pg-boss";
 import { z } from "zod";
 import { db } from "@/lib/db";
@@ -40,17 +39,17 @@ export async function startGenerationWorkers(options: { concurrency: number }): 
   });
   workerState().dispatcher = dispatcher;
   trackConsumer(dispatcher);
-  // Thumbnails are CPU work: as many pollers as CPU slots, which bound them anyway.
-  for (let i = 0; i < availableParallelism(); i++) {
-    await boss.work<unknown>(QUEUES.derivatives, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
-      const data = jobData.safeParse(job?.data);
-      if (!data.success) return log.error("derivatives: job has no generation id", { jobId: job?.id });
-      const { generationId } = data.data;
-      await withLogContext({ requestId: `job:${job?.id ?? "-"}`, generationId }, () =>
-        makeGenerationDerivatives(db(), generationId, objectStore()),
-      );
-    });
-  }
+  // Thumbnails are background work: one at a time. A sharp pipeline holds a core and one of
+  // libuv's four threads, which the generations' own steps (storing originals, settling) need
+  // while a burst of answers arrives; the page shows the original until the thumbnail comes.
+  await boss.work<unknown>(QUEUES.derivatives, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+    const data = jobData.safeParse(job?.data);
+    if (!data.success) return log.error("derivatives: job has no generation id", { jobId: job?.id });
+    const { generationId } = data.data;
+    await withLogContext({ requestId: `job:${job?.id ?? "-"}`, generationId }, () =>
+      makeGenerationDerivatives(db(), generationId, objectStore()),
+    );
+  });
   await boss.work(QUEUES.sweep, { pollingIntervalSeconds: 5 }, async (batch) => {
     await withLogContext({ requestId: `sweep:${batch[0]?.id ?? "-"}` }, () => sweepExpiredGenerations(db()));
   });

@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { generationViews } from "../../lib/generations/queries";
+import { afterAll, describe, expect, it } from "vitest";
+import { generationEventStream } from "../../lib/generations/events";
+import { configureGenerationListener, stopGenerationListener } from "../../lib/generations/listener";
+import { generationsUpdate, generationViews } from "../../lib/generations/queries";
 import { runGeneration } from "../../lib/generations/run";
 import { submitGeneration } from "../../lib/generations/submit";
 import { startGenerationWorkers } from "../../lib/generations/worker";
@@ -12,6 +14,7 @@ import type { ObjectStore } from "../../lib/storage/types";
 import { createDemoSource } from "../../lib/upstream/demo-source";
 import { createUser, openTestDb } from "../support/db";
 import { balanceOf, expectLedgerBalanced, movementsOf, newKey, openTestJobs } from "../support/generations";
+import { readSse } from "../support/sse";
 
 // Thumbnails arriving later (issue 9): a generation settles as soon as its originals are stored;
 // the thumbnail and the placeholder of each image come from the image-derivatives job, queued in
@@ -21,6 +24,8 @@ import { balanceOf, expectLedgerBalanced, movementsOf, newKey, openTestJobs } fr
 const testDb = await openTestDb({ max: 20 });
 const { db } = testDb;
 openTestJobs(testDb, { attemptSeconds: 30 });
+configureGenerationListener({ connectionString: testDb.url });
+afterAll(() => stopGenerationListener());
 
 async function completedWithoutThumbnails() {
   const user = await createUser(db, { credits: 40 });
@@ -51,6 +56,28 @@ const settledState = async (id: string) => {
 };
 
 describe("thumbnails arriving later", () => {
+  it("tells a page's event stream when the thumbnails are ready, so it swaps them in", async () => {
+    const { user, id } = await completedWithoutThumbnails();
+    const abort = new AbortController();
+    const stream = await generationEventStream({ userId: user.id, ids: [id], signal: abort.signal });
+    if (!stream) throw new Error("expected an event stream");
+    const events = readSse(new Response(stream));
+    type Message = { generations: { id: string; images: { thumbUrl: string; placeholder: string | null }[] }[] };
+    const images = (data: string) => (JSON.parse(data) as Message).generations.find((g) => g.id === id)?.images ?? [];
+    // The stream starts with the originals standing in.
+    const first = await events.next((e) => e.event === "generations");
+    expect(images(first.data).map((i) => i.placeholder)).toEqual([null, null]);
+
+    await makeGenerationDerivatives(db, id, objectStore());
+    const swapped = await events.next(
+      (e) => e.event === "generations" && images(e.data).every((i) => i.thumbUrl.endsWith("?variant=thumb")),
+      10_000,
+    );
+    for (const image of images(swapped.data)) expect(image.placeholder).toMatch(/^data:image\/webp;base64,/);
+    abort.abort();
+    await events.close();
+  });
+
   it("a failed thumbnail job does not affect the generation or the credits", async () => {
     const { user, id } = await completedWithoutThumbnails();
     const before = await settledState(id);
@@ -93,6 +120,7 @@ describe("thumbnails arriving later", () => {
     }
     const [view] = await generationViews({ userId: user.id, ids: [id] });
     expect(view?.status).toBe("COMPLETED");
+    expect((await generationsUpdate({ userId: user.id, ids: [id] })).generations).toEqual([view]);
     expect(view?.images.map((i) => [i.thumbUrl, i.placeholder])).toEqual(
       images.map((i) => [`/api/images/${i.id}`, null]),
     );
@@ -124,6 +152,11 @@ describe("thumbnails arriving later", () => {
       expect(thumb?.subarray(8, 12).toString("latin1")).toBe("WEBP");
     }
     const [later] = await generationViews({ userId: user.id, ids: [id] });
+    // The one-statement read of the event stream and the status route makes the same views.
+    expect(await generationsUpdate({ userId: user.id, ids: [id, "someone-elses"] })).toEqual({
+      generations: [later],
+      balance: 32,
+    });
     expect(later?.images[0]?.thumbUrl).toBe(`/api/images/${done[0]?.id}?variant=thumb`);
     const [laterItem] = await getHistoryItems({ userId: user.id, ids: [id] });
     expect(laterItem?.cover).toMatchObject({ hasThumb: true });

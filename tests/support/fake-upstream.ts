@@ -2,7 +2,7 @@
 // with faults chosen per request by markers written into the prompt. Used by the integration
 // tests and, started on port 3901, by the end-to-end stack:
 //
-//   tsx tests/support/fake-upstream.ts --port 3901 [--key test-key] [--latency 200] [--scale 0.125]
+//   tsx tests/support/fake-upstream.ts --port 3901 [--key test-key] [--latency 200] [--scale 0.125] [--same-image]
 //
 // Every request must carry `Authorization: Bearer <key>` (default key "test-key") and a body its
 // model's contract allows, else 401 / 400 with the provider's error body {message, path,
@@ -22,6 +22,8 @@
 // "b64_json". Seeds: the one sent, else a random one, returned as top-level `seed` (not by the
 // upscaler). Usage: each model's price per image, as `meta.usage.tokens_used` for 4.0 and
 // `credits_used` for the others (the upscaler adds `usd_spent`).
+// `sameImage` (benchmarks) serves one PNG per size, rendered once: rendering is the provider's
+// work, not the studio's, and must not compete for the cores the studio is measured on.
 //
 // Markers (any number, anywhere in the prompt):
 //   [[status:NNN]]        answer NNN with an error body, every time
@@ -64,6 +66,8 @@ export type FakeUpstreamOptions = {
   latencyMs?: number;
   /** Rendered images are this fraction of the requested size (min 16 px); 1 = exact size. */
   scale?: number;
+  /** Every image of one size is the same PNG, rendered once (benchmarks). */
+  sameImage?: boolean;
 };
 
 export type RecordedRequest = { authorization: string | undefined; body: unknown };
@@ -252,6 +256,14 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
   const apiKey = options.apiKey ?? "test-key";
   const scale = options.scale ?? 1;
   const files = new Map<string, FileSpec>();
+  const rendered = new Map<string, Promise<Buffer>>();
+  const renderOf = (spec: FileSpec) => {
+    if (!options.sameImage) return render(spec);
+    const key = `${spec.width}x${spec.height}`;
+    const png = rendered.get(key) ?? render({ ...spec, color: "#5b6f8a" });
+    rendered.set(key, png);
+    return png;
+  };
   const failedOnce = new Set<string>();
   const callsByPrompt = new Map<string, number>();
   const sockets = new Set<Socket>();
@@ -420,7 +432,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       height: spec.height,
     };
     if (body.inline && spec.kind === "png") {
-      const png = await render(spec);
+      const png = await renderOf(spec);
       return { url: null, b64_json: png.toString("base64"), file_size: png.length, ...meta };
     }
     const token = createHash("sha256").update(`${digest}\0${requestCounter}`).digest("hex").slice(0, 32);
@@ -440,7 +452,7 @@ export async function startFakeUpstream(options: FakeUpstreamOptions = {}): Prom
       res.writeHead(200, { "content-type": "image/png" }).end("<!doctype html><html><body>Not an image</body></html>");
       return;
     }
-    const png = await render(spec);
+    const png = await renderOf(spec);
     if (spec.kind === "chunked") {
       res.writeHead(200, { "content-type": "image/png", "transfer-encoding": "chunked" });
       res.write(png.subarray(0, Math.floor(png.length / 2)));
@@ -512,6 +524,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     apiKey: flag("key") ?? "test-key",
     latencyMs: Number(flag("latency") ?? 0),
     scale: Number(flag("scale") ?? 1),
+    sameImage: process.argv.includes("--same-image"),
   });
   console.log(`fake upstream listening on ${upstream.url}`);
   const stop = () => void upstream.close().then(() => process.exit(0));

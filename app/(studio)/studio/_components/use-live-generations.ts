@@ -3,11 +3,13 @@
 import { type Dispatch, type SetStateAction, useEffect, useRef, useState } from "react";
 import { type LiveConnection, watchGenerations } from "@/components/generations/watch-generations";
 import { isPending } from "@/lib/generations/status";
-import type { GenerationView } from "@/lib/generations/view";
+import { awaitsThumbnails, type GenerationView } from "@/lib/generations/view";
 
 /**
  * Keeps the studio's pending cards current: pushed by the event stream, polled only while the
- * stream is down (components/generations/watch-generations.ts). Nothing pending, no requests.
+ * stream is down (components/generations/watch-generations.ts). A card that has just completed is
+ * followed a little longer, until its thumbnails arrive from the follow-up job (the original
+ * stands in meanwhile). Nothing pending, no requests.
  * Returns whether the studio is unreachable (cards then say it is reconnecting).
  */
 export function useLiveGenerations({
@@ -21,24 +23,25 @@ export function useLiveGenerations({
   setBalance: (balance: number) => void;
   onSettled: (settled: GenerationView[]) => void;
 }): { reconnecting: boolean } {
-  const pendingIds = generations
+  const followed = generations.filter((g) => isPending(g.status) || awaitsThumbnails(g)).slice(0, 50);
+  const followedIds = followed.map((g) => g.id).join(",");
+  const pendingIds = followed
     .filter((g) => isPending(g.status))
     .map((g) => g.id)
-    .slice(0, 50)
     .join(",");
   const onSettledRef = useRef(onSettled);
   onSettledRef.current = onSettled;
   const [connection, setConnection] = useState<LiveConnection>("live");
 
   useEffect(() => {
-    if (!pendingIds) {
+    if (!followedIds) {
       setConnection("live");
       return;
     }
-    // A new watch per set of pending ids: each stream starts with a read of exactly those.
-    const waiting = new Set(pendingIds.split(","));
+    // A new watch per set of followed ids: each stream starts with a read of exactly those.
+    const waiting = new Set(pendingIds.split(",").filter(Boolean));
     return watchGenerations({
-      ids: [...waiting],
+      ids: followedIds.split(","),
       onConnection: setConnection,
       onUpdate: ({ generations: views, balance }) => {
         const updates = new Map(views.map((g) => [g.id, g]));
@@ -55,7 +58,7 @@ export function useLiveGenerations({
         if (settled.length > 0) onSettledRef.current(settled);
       },
     });
-  }, [pendingIds, setGenerations, setBalance]);
+  }, [followedIds, pendingIds, setGenerations, setBalance]);
 
   return { reconnecting: pendingIds !== "" && connection === "unreachable" };
 }

@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { getAccountSummary } from "@/lib/account";
 import { generationIdsParam } from "@/lib/generations/ids";
-import { generationViews } from "@/lib/generations/queries";
+import { generationsUpdate } from "@/lib/generations/queries";
 import { route } from "@/lib/route";
 
 // The current state of the caller's own generations, and their balance for the form. Pages read
@@ -15,10 +14,7 @@ export const GET = route(
     invalidQueryMessage: "ids must be a comma-separated list of at most 50 generation ids.",
   },
   async ({ query, user }) => {
-    const [generations, account] = await Promise.all([
-      generationViews({ userId: user.id, ids: query.ids }),
-      getAccountSummary({ userId: user.id }),
-    ]);
-    return Response.json({ generations, balance: account.creditBalance }, { headers: { "cache-control": "no-store" } });
+    const update = await generationsUpdate({ userId: user.id, ids: query.ids });
+    return Response.json(update, { headers: { "cache-control": "no-store" } });
   },
 );
