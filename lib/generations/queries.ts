@@ -55,7 +55,7 @@ export async function generationsUpdate({
     SELECT u."creditBalance" AS "balance", g."id", g."status"::text AS "status", g."source"::text AS "source",
       g."createdAt", g."completedAt", g."costCredits", g."chargedCredits", g."refundedCredits", g."seedUsed",
       g."errorMessage", g."model", g."prompt", g."sizePreset", g."width", g."height", g."numImages",
-      g."seedRequested", g."enableSafetyChecker", g."syncMode",
+      g."seedRequested", g."enableSafetyChecker", g."syncMode", g."upscaleScale", g."referenceIds",
       (SELECT COALESCE(json_agg(json_build_object('id', i."id", 'index', i."index", 'width', i."width",
           'height', i."height", 'placeholder', i."placeholder", 'thumbKey', i."thumbKey") ORDER BY i."index"), '[]')
         FROM "Image" i WHERE i."generationId" = g."id") AS "images"
