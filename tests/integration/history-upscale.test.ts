@@ -88,6 +88,18 @@ describe("Upscale", () => {
     expect(await db.generation.count({ where: { userId: user.id, model: UPSCALE_MODEL.id } })).toBe(1);
     expect(await balanceOf(user.id)).toBe(100 - UPSCALE_MODEL.creditsPerImage);
 
+    // Re-running an upscale (no seed to repeat) upscales the same image again with the same settings.
+    await db.generation.update({ where: { id: upscale.id }, data: { status: "COMPLETED" } });
+    const rerun = await rerunAction({ generationId: upscale.id, idempotencyKey: "rerun-upscale-1" });
+    if (!rerun.ok) throw new Error(rerun.error.message);
+    expect(await db.generation.findUniqueOrThrow({ where: { id: rerun.data.generationId } })).toMatchObject({
+      model: UPSCALE_MODEL.id,
+      sizePreset: "4k",
+      upscaleScale: 70,
+      referenceIds: [reference.id],
+    });
+    expect(await balanceOf(user.id)).toBe(100 - 2 * UPSCALE_MODEL.creditsPerImage);
+
     // Without a detail, the registry's default.
     const second = await upscaleImageAction({ imageId: image.id, resolution: "2k", idempotencyKey: "upscale-press-2" });
     if (!second.ok) throw new Error(second.error.message);

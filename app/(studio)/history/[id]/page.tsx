@@ -50,7 +50,8 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
   const preset = sizeChoiceOf(generation);
   const model = findModel(generation.model);
   const { createdAt, startedAt, completedAt } = generation;
-  // The seed re-run and "Reuse settings" submit: the one actually used.
+  // The seed re-run and "Reuse settings" submit: the one actually used. A model without a seed (the
+  // upscaler) re-runs from its settings alone (lib/history/rerun.ts).
   const seed = reproducibleSeed(generation);
   // Rendered per request, so "now" for expiry labels is this request's time.
   const now = Date.now();
@@ -88,7 +89,7 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
         id={generation.id}
         prompt={generation.prompt}
         favorite={generation.favorite}
-        canRerun={seed !== null && !inFlight}
+        canRerun={(seed !== null || model?.seed === false) && !inFlight}
         canDelete={!inFlight}
       />
 
