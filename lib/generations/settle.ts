@@ -58,7 +58,10 @@ export type SettleInput = {
  */
 export async function settleGeneration(database: Db, input: SettleInput): Promise<SettleResult> {
   try {
-    return await database.$transaction((tx) => settleIn(tx, input));
+    // Prisma's default of 2 s to get a connection failed settles in bursts (200 in flight on a
+    // pool of 10): the run then threw, gave its lease back and waited for pg-boss's retry, seconds
+    // later, to download and store everything again. Waiting for the pool is the cheaper way.
+    return await database.$transaction((tx) => settleIn(tx, input), { maxWait: 15_000, timeout: 20_000 });
   } catch (error) {
     if (error instanceof LostRace) return { settled: false };
     throw error;
