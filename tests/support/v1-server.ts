@@ -5,6 +5,7 @@ import { GET as balance } from "../../app/v1/balance/route";
 import { GET as file } from "../../app/v1/files/[imageId]/route";
 import { GET as generation } from "../../app/v1/generations/[id]/route";
 import { GET as listGenerations } from "../../app/v1/generations/route";
+import { POST as imagesEdits } from "../../app/v1/images/edits/route";
 import { POST as imagesGenerations } from "../../app/v1/images/generations/route";
 
 // The /v1 route handlers behind a real HTTP server, routed as Next routes them, so that tests can
@@ -15,6 +16,7 @@ type Handler = (request: Request, params: Record<string, string>) => Promise<Res
 
 const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: "POST", pattern: /^\/v1\/images\/generations$/, handler: (r) => imagesGenerations(r, noParams()) },
+  { method: "POST", pattern: /^\/v1\/images\/edits$/, handler: (r) => imagesEdits(r, noParams()) },
   { method: "GET", pattern: /^\/v1\/generations$/, handler: (r) => listGenerations(r, noParams()) },
   {
     method: "GET",
