@@ -2,14 +2,13 @@ import http from "node:http";
 import OpenAI, { AuthenticationError, BadRequestError, ConflictError, NotFoundError, toFile } from "openai";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiKey } from "../../lib/api-keys/keys";
 import { startGenerationWorkers } from "../../lib/generations/worker";
 import { DEFAULT_MODEL_ID } from "../../lib/models";
 import { REFERENCE_MESSAGES } from "../../lib/references/limits";
 import { createUser, openTestDb } from "../support/db";
 import { startFakeUpstream } from "../support/fake-upstream";
 import { balanceOf, expectLedgerBalanced, openTestJobs } from "../support/generations";
-import { startV1Server } from "../support/v1-server";
+import { apiKeyFor, openaiClient, startV1Server } from "../support/v1-server";
 
 // POST /v1/images/edits driven by the official `openai` client (`images.edit`, multipart) against
 // the shipped handler on real PostgreSQL; the job workers send the generations to the fake AI/ML
@@ -42,15 +41,8 @@ afterAll(async () => {
   await fake.close();
 });
 
-async function keyFor(userId: string): Promise<string> {
-  const created = await createApiKey(db, { userId, name: "test", scopes: ["generate", "read"] });
-  if (!created.ok) throw new Error(created.message);
-  return created.secret;
-}
-
-function client(apiKey: string): OpenAI {
-  return new OpenAI({ apiKey, baseURL: `${server.url}/v1`, maxRetries: 0, timeout: 60_000 });
-}
+const keyFor = (userId: string) => apiKeyFor(db, userId);
+const client = (apiKey: string) => openaiClient(server.url, apiKey);
 
 async function png(background: string): Promise<Buffer> {
   return sharp({ create: { width: 24, height: 24, channels: 3, background } })
