@@ -2,10 +2,10 @@
 // edits with a key made on the settings page, and a 12 MB file is refused by the route's own cap.
 // Were proxy.ts to see this path, Next would hand the route a copy of the body cut at 10 MB (and
 // the proxy's server-action guard would refuse a body without a length with 411).
-import http from "node:http";
 import OpenAI, { toFile } from "openai";
 import sharp from "sharp";
-import { DEMO_PORT, DEMO_URL } from "../support/constants";
+import { postChunked } from "../support/chunked-post";
+import { DEMO_URL } from "../support/constants";
 import { expect, test } from "../support/fixtures";
 
 test("API edits: images.edit works with a key from the settings page; a 12 MB file in chunks is a 413", async ({
@@ -38,34 +38,12 @@ test("API edits: images.edit works with a key from the settings page; a 12 MB fi
     ),
     photo,
   ]);
-  const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    let answered = false;
-    const req = http.request(
-      {
-        host: "localhost",
-        port: DEMO_PORT,
-        path: "/v1/images/edits",
-        method: "POST",
-        headers: {
-          authorization: `Bearer ${secret}`,
-          "content-type": `multipart/form-data; boundary=${boundary}`,
-          "transfer-encoding": "chunked",
-        },
-      },
-      (res) => {
-        answered = true;
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-      },
-    );
-    req.on("error", (error) => {
-      if (!answered) reject(error);
-    });
-    req.write(head);
-    const chunk = Buffer.alloc(64 * 1024);
-    for (let sent = head.length; sent < 12 * 1024 * 1024; sent += chunk.length) req.write(chunk);
-    req.end(`\r\n--${boundary}--\r\n`);
+  const answer = await postChunked({
+    path: "/v1/images/edits",
+    headers: { authorization: `Bearer ${secret}`, "content-type": `multipart/form-data; boundary=${boundary}` },
+    head,
+    totalBytes: 12 * 1024 * 1024,
+    tail: `\r\n--${boundary}--\r\n`,
   });
   expect(answer.status).toBe(413);
   expect(JSON.parse(answer.body)).toMatchObject({
