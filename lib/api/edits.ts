@@ -111,7 +111,8 @@ export async function readEditForm(request: Request): Promise<ImageEditRequest> 
   if (capped.over()) throw tooLarge;
   if (!form) throw invalidRequest("The body is not valid multipart/form-data.");
 
-  const fields: Record<string, FormDataEntryValue> = {};
+  // A Map, not an object: a field named `__proto__` is then just an unknown field.
+  const fields = new Map<string, FormDataEntryValue>();
   const images: FormDataEntryValue[] = [];
   for (const [name, value] of form.entries()) {
     if (name === "mask") throw invalidRequest(MASK_MESSAGE, "mask");
@@ -119,13 +120,13 @@ export async function readEditForm(request: Request): Promise<ImageEditRequest> 
       images.push(value);
       continue;
     }
-    if (Object.hasOwn(fields, name)) throw invalidRequest(`\`${name}\` was sent more than once.`, name);
-    fields[name] = value;
+    if (fields.has(name)) throw invalidRequest(`\`${name}\` was sent more than once.`, name);
+    fields.set(name, value);
   }
-  return parseRequest(imageEditRequestSchema, { ...fields, image: images });
+  return parseRequest(imageEditRequestSchema, { ...Object.fromEntries(fields), image: images });
 }
 
-/** The body as a stream that fails (and stops the upload) once it passes `limit` bytes; parsed as it arrives, not copied first. */
+/** The body as a stream that fails (and stops the upload) once it passes `limit` bytes; the form parser reads it once. */
 function capStream(body: ReadableStream<Uint8Array> | null, limit: number) {
   let total = 0;
   let over = false;

@@ -1,5 +1,5 @@
 import http from "node:http";
-import OpenAI, { AuthenticationError, BadRequestError, ConflictError, NotFoundError, toFile } from "openai";
+import { AuthenticationError, BadRequestError, ConflictError, NotFoundError, toFile } from "openai";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGenerationWorkers } from "../../lib/generations/worker";
@@ -141,9 +141,10 @@ describe("POST /v1/images/edits with the openai client", () => {
     expect(await balanceOf(db, user.id)).toBe(40);
   });
 
-  it("refuses a text-to-image model, a mask, too many images and a file over 10 MB, storing nothing", async () => {
+  it("refuses a text-to-image model, a mask, too many images, a file over 10 MB, a field twice and JSON, storing nothing", async () => {
     const user = await createUser(db, { credits: 40 });
-    const openai = client(await keyFor(user.id));
+    const key = await keyFor(user.id);
+    const openai = client(key);
     const image = () => toFile(png("#445566"), "in.png", { type: "image/png" });
     const refusal = (promise: Promise<unknown>) =>
       promise.then(
@@ -172,6 +173,21 @@ describe("POST /v1/images/edits with the openai client", () => {
 
     const unknown = await refusal(openai.images.edit({ image: await image(), prompt: "x", quality: "high" }));
     expect(unknown).toMatchObject({ status: 400, param: "quality" });
+
+    const post = (body: BodyInit) =>
+      fetch(`${server.url}/v1/images/edits`, { method: "POST", headers: { authorization: `Bearer ${key}` }, body });
+    const twice = new FormData();
+    twice.append("image", new Blob([new Uint8Array(await png("#101010"))], { type: "image/png" }), "a.png");
+    twice.append("prompt", "one");
+    twice.append("prompt", "two");
+    twice.append("__proto__", "x");
+    const answer = await post(twice);
+    expect(answer.status).toBe(400);
+    expect(await answer.json()).toMatchObject({
+      error: { param: "prompt", message: "`prompt` was sent more than once." },
+    });
+    const asJson = await post(JSON.stringify({ prompt: "x" }));
+    expect(asJson.status).toBe(415);
 
     expect(await db.referenceImage.count({ where: { userId: user.id } })).toBe(0);
     expect(await db.generation.count({ where: { userId: user.id } })).toBe(0);
