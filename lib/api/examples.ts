@@ -56,8 +56,8 @@ export function apiEditExamples(baseUrl: string): ApiExamples {
   -F "model=${model}" \\
   -F "prompt=the same scene in winter, snow on the roofs"`;
 
-  const javascript = `import fs from "node:fs";
-import OpenAI, { toFile } from "openai";
+  const javascript = `import OpenAI, { toFile } from "openai";
+import fs from "node:fs";
 
 const client = new OpenAI({
   baseURL: "${baseUrl}",
