@@ -75,6 +75,7 @@ export const config = {
   // upload (POST /api/references, exactly): Next copies the body of every request the proxy sees
   // and silently cuts the copy at 10 MB (proxyClientMaxBodySize), so a 12 MB upload would reach
   // the route as a passing 10 MB. Unseen by the proxy, the route reads the body itself and stops
-  // at the cap (docs/references.md). /api/references/<id> still goes through it.
-  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/references/?$).*)"],
+  // at the cap (docs/references.md). /api/references/<id> still goes through it. The same for
+  // POST /v1/images/edits (multipart images, up to 14 × 10 MB; docs/api.md).
+  matcher: ["/((?!_next/static|_next/image|favicon.ico|api/references/?$|v1/images/edits/?$).*)"],
 };

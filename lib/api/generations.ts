@@ -1,10 +1,12 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
-import { ApiError, invalidRequest } from "@/lib/api/errors";
+import { ApiError, invalidRequest, notFound } from "@/lib/api/errors";
 import { signedImagePath } from "@/lib/api/image-links";
+import { apiOrigin } from "@/lib/api/route";
 import type { ApiGeneration, ImagesResponse } from "@/lib/api/schemas";
 import { type Db, db } from "@/lib/db";
+import { env } from "@/lib/env";
 import type { Generation, Image } from "@/lib/generated/prisma/client";
 import type { SettingsInput } from "@/lib/generations/settings";
 import { type SubmitFailure, submitGeneration } from "@/lib/generations/submit";
@@ -59,13 +61,27 @@ export const imageGenerationRequestSchema = z
 
 export type ImageGenerationRequest = z.infer<typeof imageGenerationRequestSchema>;
 
-/** The studio's settings input for an API request; the studio's own validation then applies to both. */
-export function toStudioInput(request: ImageGenerationRequest): SettingsInput {
+/** The fields both image endpoints map onto the studio's form the same way. */
+export type StudioFields = Pick<
+  ImageGenerationRequest,
+  "model" | "prompt" | "n" | "size" | "image_size" | "seed" | "enable_safety_checker"
+>;
+
+/**
+ * The studio's settings input for an API request; the studio's own validation then applies to both.
+ * `models` are those the endpoint takes (text to image here, edit models for /v1/images/edits).
+ */
+export function toStudioInput(
+  request: StudioFields,
+  {
+    models = textToImageModels(),
+    defaultModelId = DEFAULT_MODEL_ID,
+  }: { models?: ModelEntry[]; defaultModelId?: string } = {},
+): SettingsInput & { model: string } {
   if (request.size !== undefined && request.image_size !== undefined) {
     throw invalidRequest("Send either `size` or `image_size`, not both.", "size");
   }
-  const models = textToImageModels();
-  const model = models.find((m) => m.id === (request.model ?? DEFAULT_MODEL_ID));
+  const model = models.find((m) => m.id === (request.model ?? defaultModelId));
   if (!model) {
     throw invalidRequest(`\`model\` is one of ${models.map((m) => m.id).join(", ")}.`, "model");
   }
@@ -84,10 +100,7 @@ export function toStudioInput(request: ImageGenerationRequest): SettingsInput {
  * and shape when it has one, else a custom size within the model's range) or the model's own
  * `image_size` (one of its preset names, or { width, height }).
  */
-function sizeInput(
-  model: ModelEntry,
-  request: ImageGenerationRequest,
-): Pick<SettingsInput, "sizePreset" | "width" | "height"> {
+function sizeInput(model: ModelEntry, request: StudioFields): Pick<SettingsInput, "sizePreset" | "width" | "height"> {
   const { presets, custom } = model.size;
   const size = request.image_size;
   if (typeof size === "object") return { sizePreset: "custom", width: size.width, height: size.height };
@@ -209,9 +222,65 @@ export async function submitApiGeneration({
   idempotencyHeader: string | null;
 }): Promise<Generation> {
   const idempotencyKey = await submissionKey(db(), { userId, header: idempotencyHeader, body: request });
-  const result = await submitGeneration({ userId, input: toStudioInput(request), idempotencyKey });
+  return submitStudioGeneration({ userId, input: toStudioInput(request), idempotencyKey });
+}
+
+/** The studio's submit, its refusals in the API's shape. */
+export async function submitStudioGeneration(args: {
+  userId: string;
+  input: SettingsInput;
+  idempotencyKey: string;
+}): Promise<Generation> {
+  const result = await submitGeneration(args);
   if (!result.ok) throw submitFailureToApiError(result);
   return result.generation;
+}
+
+/**
+ * The answer to an accepted images request, as OpenAI gives it: waits for the images (up to
+ * API_SYNC_WAIT_SECONDS) and answers `{ created, data }`; with `Prefer: respond-async`, or when the
+ * wait runs out, 202 with the generation to poll at its Location.
+ */
+export async function answerImagesRequest({
+  request,
+  userId,
+  generationId,
+  format,
+}: {
+  request: Request;
+  userId: string;
+  generationId: string;
+  format: "url" | "b64_json";
+}): Promise<Response> {
+  const origin = apiOrigin(request);
+  const location = `/v1/generations/${generationId}`;
+  const respondAsync = /\brespond-async\b/i.test(request.headers.get("prefer") ?? "");
+  const settled = respondAsync
+    ? null
+    : await waitForSettled({
+        userId,
+        id: generationId,
+        waitMs: env().API_SYNC_WAIT_SECONDS * 1000,
+        signal: request.signal,
+      });
+  if (!settled) {
+    const current = await findApiGeneration({ userId, id: generationId });
+    if (!current) throw notFound();
+    return Response.json(toApiGeneration(current, origin), {
+      status: 202,
+      headers: { location, "preference-applied": respondAsync ? "respond-async" : "" },
+    });
+  }
+  if (settled.images.length === 0) {
+    const blocked = settled.errorCode === "content_blocked";
+    throw new ApiError(
+      blocked ? 400 : 502,
+      blocked ? "invalid_request_error" : "api_error",
+      blocked ? "content_policy_violation" : (settled.errorCode ?? "generation_failed"),
+      `${settled.errorMessage ?? "The generation failed."} Its ${settled.refundedCredits} credits were refunded (generation ${settled.id}).`,
+    );
+  }
+  return Response.json(await toImagesResponse(settled, { origin, format }), { headers: { location } });
 }
 
 // ---------- Waiting ----------

@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { imageEditRequestSchema } from "@/lib/api/edits";
 import { imageGenerationRequestSchema } from "@/lib/api/generations";
 import {
   apiErrorSchema,
@@ -17,6 +18,7 @@ type JsonSchema = Record<string, unknown>;
 
 const named = [
   imageGenerationRequestSchema,
+  imageEditRequestSchema,
   apiErrorSchema,
   apiGenerationSchema,
   generationListSchema,
@@ -62,6 +64,26 @@ export function openApiDocument(serverUrl: string) {
     "401": error("Missing, unknown or revoked API key."),
     "429": error("Rate limited; see Retry-After."),
   };
+  const imagesHeaders = [
+    {
+      name: "Idempotency-Key",
+      in: "header",
+      required: false,
+      description: "The same key with the same body returns the same generation, charged once (24 hours).",
+      schema: { type: "string", maxLength: 255 },
+    },
+    { name: "Prefer", in: "header", required: false, schema: { type: "string", enum: ["respond-async"] } },
+  ];
+  const imagesResponses = {
+    "200": json("ImagesResponse", "The images."),
+    "202": json("Generation", "Accepted; poll `Location`."),
+    "400": error("Invalid parameters, or the safety checker held back every image (refunded)."),
+    "402": error("Not enough credits: the message names the balance and the cost."),
+    "403": error("The key lacks the `generate` scope, or spending is paused on the account."),
+    "409": error("The Idempotency-Key was used with another body."),
+    "502": error("The image service failed; the credits were refunded."),
+    ...commonErrors,
+  };
   return {
     openapi: "3.1.0",
     info: {
@@ -83,26 +105,34 @@ export function openApiDocument(serverUrl: string) {
           summary: "Generate images (OpenAI images.generate)",
           description:
             "Waits for the images (up to the studio's API_SYNC_WAIT_SECONDS) and answers like OpenAI. With `Prefer: respond-async`, or when the wait runs out, answers 202 with the generation to poll at `Location`. Requires the `generate` scope.",
-          parameters: [
-            {
-              name: "Idempotency-Key",
-              in: "header",
-              required: false,
-              description: "The same key with the same body returns the same generation, charged once (24 hours).",
-              schema: { type: "string", maxLength: 255 },
-            },
-            { name: "Prefer", in: "header", required: false, schema: { type: "string", enum: ["respond-async"] } },
-          ],
+          parameters: imagesHeaders,
           requestBody: { required: true, content: { "application/json": { schema: ref("CreateImageRequest") } } },
+          responses: imagesResponses,
+        },
+      },
+      "/images/edits": {
+        post: {
+          operationId: "createImageEdit",
+          summary: "Edit images (OpenAI images.edit)",
+          description:
+            "Multipart, as the openai clients send it: one file as `image`, or several as `image[]`, in order. Each file becomes one of your reference images and the generation runs on an edit-capable model (references required or optional), answered exactly as /images/generations. `mask` is not supported (400). The Idempotency-Key fingerprint is the fields plus each file's SHA-256. Requires the `generate` scope.",
+          parameters: imagesHeaders,
+          requestBody: {
+            required: true,
+            content: {
+              "multipart/form-data": {
+                schema: ref("CreateImageEditRequest"),
+                encoding: { image: { contentType: "image/png, image/jpeg, image/webp" } },
+              },
+            },
+          },
           responses: {
-            "200": json("ImagesResponse", "The images."),
-            "202": json("Generation", "Accepted; poll `Location`."),
-            "400": error("Invalid parameters, or the safety checker held back every image (refunded)."),
-            "402": error("Not enough credits: the message names the balance and the cost."),
-            "403": error("The key lacks the `generate` scope, or spending is paused on the account."),
-            "409": error("The Idempotency-Key was used with another body."),
-            "502": error("The image service failed; the credits were refunded."),
-            ...commonErrors,
+            ...imagesResponses,
+            "400": error(
+              "Invalid parameters, a file that is not PNG, JPEG or WebP, more images than the model takes, a `mask`, or the safety checker held back every image (refunded).",
+            ),
+            "413": error("A file over 10 MB, or a body over the cap (the most images any edit model takes × 10 MB)."),
+            "415": error("The body is not multipart/form-data."),
           },
         },
       },

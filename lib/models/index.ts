@@ -21,6 +21,9 @@ export const MODELS: readonly ModelEntry[] = [
 export const DEFAULT_MODEL: ModelEntry = seedreamV4TextToImage;
 export const DEFAULT_MODEL_ID = DEFAULT_MODEL.id;
 
+/** The model /v1/images/edits uses when none is named. */
+export const DEFAULT_EDIT_MODEL: ModelEntry = seedreamV4Edit;
+
 /** The upscaler, for the "Upscale" action on an image. */
 export const UPSCALE_MODEL: ModelEntry = dreaminaUpscale;
 
@@ -36,6 +39,11 @@ export function pickerModels(): ModelEntry[] {
 /** Models that make images from a prompt alone (the public API's `model`). */
 export function textToImageModels(): ModelEntry[] {
   return MODELS.filter((m) => m.textToImage);
+}
+
+/** Models that change images as a prompt says (the public API's /v1/images/edits): they take references and a prompt. */
+export function editModels(): ModelEntry[] {
+  return MODELS.filter((m) => m.references !== null && m.prompt);
 }
 
 /** A model as plain data, for client components. */

@@ -2,8 +2,9 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apiExamples } from "../../lib/api/examples";
+import { apiEditExamples, apiExamples } from "../../lib/api/examples";
 import { createApiKey } from "../../lib/api-keys/keys";
 import { startGenerationWorkers } from "../../lib/generations/worker";
 import { createUser, openTestDb } from "../support/db";
@@ -24,6 +25,11 @@ const scratch = mkdtempSync(path.join(import.meta.dirname, "..", ".examples-"));
 beforeAll(async () => {
   await startGenerationWorkers({ concurrency: 2 });
   server = await startV1Server();
+  // The file the edit examples send.
+  const photo = await sharp({ create: { width: 32, height: 32, channels: 3, background: "#3060a0" } })
+    .png()
+    .toBuffer();
+  writeFileSync(path.join(scratch, "photo.png"), photo);
 });
 afterAll(async () => {
   await server.close();
@@ -66,5 +72,37 @@ describe("the examples on /docs/api", () => {
     await run("python3", ["-m", "py_compile", file], { timeout: 30_000 });
     expect(python).toContain(`base_url="${server.url}/v1"`);
     expect(python).toContain("client.images.generate(");
+  });
+});
+
+describe("the edit examples on /docs/api", () => {
+  it("curl sends photo.png as a multipart edit and prints OpenAI's answer", async () => {
+    const { user, env } = await apiKeyEnv(40);
+    const { curl } = apiEditExamples(`${server.url}/v1`);
+    const { stdout } = await run("bash", ["-c", curl], { env, cwd: scratch, timeout: 120_000 });
+    const body = JSON.parse(stdout) as { data: { url: string }[] };
+    expect(body.data).toHaveLength(1);
+    expect(body.data[0]?.url).toContain("/v1/files/");
+    expect(await db.referenceImage.count({ where: { userId: user.id } })).toBe(1);
+    expect(await balanceOf(db, user.id)).toBe(36);
+  });
+
+  it("the JavaScript example edits with images.edit and toFile, and prints the image's link", async () => {
+    const { user, env } = await apiKeyEnv(40);
+    const file = path.join(scratch, "edit-example.mjs");
+    writeFileSync(file, apiEditExamples(`${server.url}/v1`).javascript);
+    const { stdout } = await run(process.execPath, [file], { env, cwd: scratch, timeout: 120_000 });
+    expect(stdout.trim()).toMatch(new RegExp(`^${server.url}/v1/files/[a-z0-9]+\\?expires=\\d+&signature=`));
+    expect(await db.referenceImage.count({ where: { userId: user.id } })).toBe(1);
+    expect(await balanceOf(db, user.id)).toBe(36);
+  });
+
+  it("the Python edit example is valid Python calling images.edit", async () => {
+    const { python } = apiEditExamples(`${server.url}/v1`);
+    const file = path.join(scratch, "edit_example.py");
+    writeFileSync(file, python);
+    await run("python3", ["-m", "py_compile", file], { timeout: 30_000 });
+    expect(python).toContain(`base_url="${server.url}/v1"`);
+    expect(python).toContain("client.images.edit(");
   });
 });

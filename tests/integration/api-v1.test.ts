@@ -1,11 +1,10 @@
-import OpenAI, { APIError, AuthenticationError, NotFoundError, PermissionDeniedError, RateLimitError } from "openai";
+import { APIError, AuthenticationError, NotFoundError, PermissionDeniedError, RateLimitError } from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApiKey } from "../../lib/api-keys/keys";
 import type { ApiScope } from "../../lib/api-keys/scopes";
 import { startGenerationWorkers } from "../../lib/generations/worker";
 import { createUser, openTestDb } from "../support/db";
 import { balanceOf, expectLedgerBalanced, openTestJobs } from "../support/generations";
-import { startV1Server } from "../support/v1-server";
+import { apiKeyFor, openaiClient, startV1Server } from "../support/v1-server";
 
 // The public API driven by the official `openai` client (and plain fetch where the client has no
 // verb), against the shipped /v1 handlers on real PostgreSQL, with the job workers making images
@@ -25,15 +24,8 @@ afterAll(async () => {
   await server.close();
 });
 
-async function keyFor(userId: string, scopes: ApiScope[] = ["generate", "read"]): Promise<string> {
-  const created = await createApiKey(db, { userId, name: "test", scopes });
-  if (!created.ok) throw new Error(created.message);
-  return created.secret;
-}
-
-function client(apiKey: string): OpenAI {
-  return new OpenAI({ apiKey, baseURL: `${server.url}/v1`, maxRetries: 0, timeout: 60_000 });
-}
+const keyFor = (userId: string, scopes?: ApiScope[]) => apiKeyFor(db, userId, scopes);
+const client = (apiKey: string) => openaiClient(server.url, apiKey);
 
 function call(path: string, init: RequestInit & { key?: string } = {}): Promise<Response> {
   const headers = new Headers(init.headers);

@@ -1,11 +1,16 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
+import OpenAI from "openai";
 import { GET as balance } from "../../app/v1/balance/route";
 import { GET as file } from "../../app/v1/files/[imageId]/route";
 import { GET as generation } from "../../app/v1/generations/[id]/route";
 import { GET as listGenerations } from "../../app/v1/generations/route";
+import { POST as imagesEdits } from "../../app/v1/images/edits/route";
 import { POST as imagesGenerations } from "../../app/v1/images/generations/route";
+import { createApiKey } from "../../lib/api-keys/keys";
+import type { ApiScope } from "../../lib/api-keys/scopes";
+import type { Db } from "../../lib/db";
 
 // The /v1 route handlers behind a real HTTP server, routed as Next routes them, so that tests can
 // point the official `openai` client (or plain fetch) at them. The handlers are the shipped code;
@@ -15,6 +20,7 @@ type Handler = (request: Request, params: Record<string, string>) => Promise<Res
 
 const routes: { method: string; pattern: RegExp; handler: Handler }[] = [
   { method: "POST", pattern: /^\/v1\/images\/generations$/, handler: (r) => imagesGenerations(r, noParams()) },
+  { method: "POST", pattern: /^\/v1\/images\/edits$/, handler: (r) => imagesEdits(r, noParams()) },
   { method: "GET", pattern: /^\/v1\/generations$/, handler: (r) => listGenerations(r, noParams()) },
   {
     method: "GET",
@@ -64,4 +70,20 @@ export async function startV1Server(): Promise<{ url: string; close: () => Promi
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+}
+
+/** A new API key's secret for the user. */
+export async function apiKeyFor(
+  database: Db,
+  userId: string,
+  scopes: ApiScope[] = ["generate", "read"],
+): Promise<string> {
+  const created = await createApiKey(database, { userId, name: "test", scopes });
+  if (!created.ok) throw new Error(created.message);
+  return created.secret;
+}
+
+/** The official `openai` client pointed at the server, without retries (a test sees every answer). */
+export function openaiClient(serverUrl: string, apiKey: string): OpenAI {
+  return new OpenAI({ apiKey, baseURL: `${serverUrl}/v1`, maxRetries: 0, timeout: 60_000 });
 }

@@ -23,6 +23,20 @@ describe("the OpenAPI document", () => {
     expect(request.additionalProperties).toBe(false);
   });
 
+  it("describes POST /images/edits as multipart from the handler's schema: files as binary, mask absent", () => {
+    const body = doc.paths["/images/edits"].post.requestBody.content["multipart/form-data"];
+    expect(body.schema).toEqual({ $ref: "#/components/schemas/CreateImageEditRequest" });
+    const request = doc.components.schemas.CreateImageEditRequest as {
+      properties: Record<string, { type?: string; items?: { type: string; format?: string } }>;
+      required: string[];
+      additionalProperties: boolean;
+    };
+    expect(request.properties.image).toMatchObject({ type: "array", items: { type: "string", format: "binary" } });
+    expect(request.properties).not.toHaveProperty("mask");
+    expect(request.required.sort()).toEqual(["image", "prompt"]);
+    expect(request.additionalProperties).toBe(false);
+  });
+
   it("resolves every $ref to a component", () => {
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
     expect(refs.length).toBeGreaterThan(5);

@@ -2,10 +2,9 @@
 // remove one, see refusals of a renamed SVG and a 12 MB file, then "Use as reference" from the
 // history and from a generation's page lands in the studio with that image in the form.
 import { randomBytes } from "node:crypto";
-import http from "node:http";
 import type { Page } from "@playwright/test";
 import sharp from "sharp";
-import { DEMO_PORT } from "../support/constants";
+import { postChunked } from "../support/chunked-post";
 import { expect, test } from "../support/fixtures";
 import { StudioPage } from "../support/studio-page";
 
@@ -123,31 +122,11 @@ test("references: a 12 MB upload in chunks, without a length, is refused with 41
   await signIn();
   const cookie = (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join("; ");
   const head = await solid("#999");
-  const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    let answered = false;
-    const req = http.request(
-      {
-        host: "localhost",
-        port: DEMO_PORT,
-        path: "/api/references",
-        method: "POST",
-        headers: { cookie, "content-type": "application/octet-stream", "transfer-encoding": "chunked" },
-      },
-      (res) => {
-        answered = true;
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }));
-      },
-    );
-    // The server may stop listening once it has answered: that is not a failure of the test.
-    req.on("error", (error) => {
-      if (!answered) reject(error);
-    });
-    req.write(head);
-    const chunk = Buffer.alloc(64 * 1024);
-    for (let sent = head.length; sent < 12 * 1024 * 1024; sent += chunk.length) req.write(chunk);
-    req.end();
+  const answer = await postChunked({
+    path: "/api/references",
+    headers: { cookie, "content-type": "application/octet-stream" },
+    head,
+    totalBytes: 12 * 1024 * 1024,
   });
   expect(answer.status).toBe(413);
   expect(JSON.parse(answer.body)).toEqual({

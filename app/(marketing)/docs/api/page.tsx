@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { apiBaseUrl } from "@/lib/api/base-url";
-import { apiExamples } from "@/lib/api/examples";
+import { apiEditExamples, apiExamples } from "@/lib/api/examples";
 import { CodeExample } from "./_components/code-example";
 
 export const metadata: Metadata = { title: "API · Atelier" };
@@ -10,6 +10,7 @@ export const dynamic = "force-dynamic";
 export default async function ApiDocsPage() {
   const base = await apiBaseUrl();
   const examples = apiExamples(base);
+  const edit = apiEditExamples(base);
   return (
     <main id="main" className="mx-auto flex max-w-4xl flex-col gap-8 px-6 py-12">
       <header className="flex flex-col gap-3">
@@ -41,6 +42,20 @@ export default async function ApiDocsPage() {
         <CodeExample title="curl" code={examples.curl} />
         <CodeExample title="JavaScript (openai)" code={examples.javascript} />
         <CodeExample title="Python (openai)" code={examples.python} />
+      </section>
+      <section aria-labelledby="edit-examples" className="flex flex-col gap-6">
+        <h2 id="edit-examples" className="text-xl font-semibold">
+          Edit images
+        </h2>
+        <p className="text-sm text-stone-700 dark:text-stone-300">
+          <code>POST /v1/images/edits</code> takes one image as <code>image</code>, or several as <code>image[]</code>{" "}
+          (PNG, JPEG or WebP, up to 10 MB each); each is kept as one of your reference images. The model is Seedream 4.0
+          Edit unless you name Seedream 4.5 or 5.0 Lite. <code>mask</code> is not supported: describe the change in the
+          prompt.
+        </p>
+        <CodeExample title="curl" code={edit.curl} />
+        <CodeExample title="JavaScript (openai)" code={edit.javascript} />
+        <CodeExample title="Python (openai)" code={edit.python} />
       </section>
       <section aria-labelledby="semantics" className="flex flex-col gap-3 text-sm text-stone-700 dark:text-stone-300">
         <h2 id="semantics" className="text-xl font-semibold text-stone-900 dark:text-stone-100">
