@@ -14,6 +14,7 @@ import { pathToFileURL } from "node:url";
 import sharp from "sharp";
 import { makeDerivatives } from "../lib/images/derivatives";
 import { inspectImage } from "../lib/images/ingest";
+import { DEFAULT_MODEL_ID } from "../lib/models";
 import { createDiskStore } from "../lib/storage/disk";
 import { imageKey, thumbKey } from "../lib/storage/types";
 import { createDemoSource } from "../lib/upstream/demo-source";
@@ -35,8 +36,9 @@ export type IngestBenchResult = {
 async function sampleImage(): Promise<Buffer> {
   const demo = createDemoSource({ durationMs: 0 });
   const params = { prompt: "benchmark", image_size: { width: 4096, height: 4096 }, num_images: 1, seed: 1 } as const;
-  const [image] = (await demo.generate("bench", { ...params, enable_safety_checker: true, sync_mode: false }, {}))
-    .images;
+  const [image] = (
+    await demo.generate(DEFAULT_MODEL_ID, { ...params, enable_safety_checker: true, sync_mode: false }, {})
+  ).images;
   if (image?.kind !== "bytes") throw new Error("the demo source returns bytes");
   const grain = await sharp({
     create: {
