@@ -39,6 +39,18 @@ test("with the stream down the card still completes by polling, and the stream i
   expect(counts.status).toBeGreaterThan(0);
 
   await page.unroute(EVENTS);
+  // The first card is followed until its thumbnails arrive, by polling while its stream waits out its backoff:
+  // start counting once those polls have stopped (none for 2 s; the poll interval is 500 ms).
+  await expect
+    .poll(
+      async () => {
+        const seen = counts.status;
+        await page.waitForTimeout(2000);
+        return counts.status === seen;
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(true);
   const before = { ...counts };
   const second = "[[slow:1500]] A lantern by the river";
   await studio.generate({ prompt: second, images: 1 });
