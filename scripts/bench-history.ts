@@ -23,7 +23,7 @@ import { Prisma } from "../lib/generated/prisma/client";
 import { decodeCursor } from "../lib/history/cursor";
 import type { HistoryFilters } from "../lib/history/filters";
 import { historyPageQuery, listGenerations, SEARCH_WINDOW, searchWindowQuery } from "../lib/history/queries";
-import { toPrefixTsQuery } from "../lib/history/search-query";
+import { parseSearch } from "../lib/history/search-query";
 import { migrate } from "../lib/migrate";
 import { DEFAULT_MODEL_ID, UPSCALE_MODEL } from "../lib/models";
 
@@ -224,14 +224,14 @@ async function run(url: string, embedded: boolean): Promise<void> {
   // The plans of exactly the statements listGenerations runs for these filters.
   const explain = (filters: HistoryFilters, cursor: string | null) => async () => {
     const args = { userId: HEAVY_USER, filters, cursor: cursor ? decodeCursor(cursor) : null, take: 24 };
-    const tsquery = filters.q ? toPrefixTsQuery(filters.q) : null;
-    if (!tsquery) return plan(historyPageQuery({ ...args, selection: { kind: "filters", tsquery: null } }));
-    const windowSql = searchWindowQuery({ ...args, tsquery, window: SEARCH_WINDOW });
+    const search = filters.q ? parseSearch(filters.q) : null;
+    if (!search) return plan(historyPageQuery({ ...args, selection: { kind: "filters", search: null } }));
+    const windowSql = searchWindowQuery({ ...args, search, window: SEARCH_WINDOW });
     const [row] = await database.$queryRaw<{ scanned: number; ids: string[] }[]>(windowSql);
     const decided = row && (row.ids.length > 24 || row.scanned < SEARCH_WINDOW);
     const page = historyPageQuery({
       ...args,
-      selection: decided ? { kind: "ids", ids: row.ids } : { kind: "filters", tsquery },
+      selection: decided ? { kind: "ids", ids: row.ids } : { kind: "filters", search },
     });
     return `-- 1. search window (${decided ? "decided the page" : "too few matches: falls back to the full-text index"})\n${await plan(windowSql)}\n\n-- 2. page\n${await plan(page)}`;
   };
@@ -306,6 +306,11 @@ async function writeReport({
   pgVersion: string;
 }): Promise<void> {
   const file = path.join(process.cwd(), "docs", "benchmarks.md");
+  const over = stats.filter((stat) => stat.p95 >= 20);
+  const verdict =
+    over.length === 0
+      ? "**met** by every case in this run"
+      : `**not met** by ${over.map((stat) => `${stat.name} (${stat.p95.toFixed(1)} ms)`).join(", ")}`;
   const table = stats
     .map((s) => `| ${s.name} | ${s.rows} | ${s.p50.toFixed(2)} | ${s.p95.toFixed(2)} | ${s.max.toFixed(2)} |`)
     .join("\n");
@@ -329,7 +334,7 @@ following the cursors page by page, as the history page does, then the page at t
 | --- | ---: | ---: | ---: | ---: |
 ${table}
 
-Target (issue 9): p95 under 20 ms for each, and deep pages as fast as the first.
+Target (issue 9): p95 under 20 ms for each, and deep pages as fast as the first: ${verdict}.
 
 How: pages are keyset-paginated on (createdAt, id) with a row comparison the
 (userId, createdAt DESC, id DESC) index seeks to, so depth costs nothing. Each filter has an index
@@ -338,9 +343,10 @@ a rarely used model) is one range read, not a walk over the user's rows. A searc
 to ${SEARCH_WINDOW.toLocaleString()} of the user's rows in index order and stops at a full page: words the user uses
 often are answered there whatever the planner estimates (its estimates for prefix and multi-word
 tsqueries are poor). Otherwise the word is rare for this user, and its matches are read from the
-per-user GIN index on ("userId", "promptSearch") (btree_gin) before they are ordered: the
-intersection of this user's entries and the word's, however common the word is among other users
-("everyone" above).
+per-user terms index before they are ordered: a GIN index over each prompt's words written as
+"<userId>:<word>", so only this user's entries for the word are read, however common the word is
+among other users ("everyone" above; the earlier GIN index over ("userId", "promptSearch") had to
+intersect this user's 100,000 entries with the word's 450,000: 47 ms p50).
 
 Plans (\`EXPLAIN (ANALYZE, BUFFERS)\`) of a few of them:
 

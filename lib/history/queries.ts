@@ -4,7 +4,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import type { GenerationStatus, ImageSource } from "@/lib/generated/prisma/enums";
 import { type Cursor, encodeCursor } from "@/lib/history/cursor";
 import { type HistoryFilters, PAGE_SIZE, type StatusFilter } from "@/lib/history/filters";
-import { toPrefixTsQuery } from "@/lib/history/search-query";
+import { parseSearch, type SearchQuery, userTermsTsQuery } from "@/lib/history/search-query";
 
 // Read side of the history. Every query is scoped by "userId" in its WHERE clause: another
 // user's id simply finds nothing.
@@ -75,8 +75,8 @@ function conditions(userId: string, filters: HistoryFilters, cursor: Cursor | nu
   return where;
 }
 
-function matches(tsquery: string): Prisma.Sql {
-  return Prisma.sql`g."promptSearch" @@ to_tsquery('simple', ${tsquery})`;
+function matches(search: SearchQuery): Prisma.Sql {
+  return Prisma.sql`g."promptSearch" @@ to_tsquery('simple', ${search.tsquery})`;
 }
 
 /** Timestamps travel as text without a zone: the columns are UTC `timestamp(3)`. */
@@ -101,7 +101,7 @@ type Row = Omit<HistoryItem, "cover"> & {
  * How a page is found: either every filter in SQL (the planner picks an index), or a fixed list
  * of ids already chosen by the search window below.
  */
-export type PageSelection = { kind: "filters"; tsquery: string | null } | { kind: "ids"; ids: string[] };
+export type PageSelection = { kind: "filters"; search: SearchQuery | null } | { kind: "ids"; ids: string[] };
 
 /** The SQL of one page (exported so the benchmark can EXPLAIN exactly what the page runs). */
 export function historyPageQuery({
@@ -119,16 +119,22 @@ export function historyPageQuery({
 }): Prisma.Sql {
   const where = conditions(userId, filters, cursor);
   if (selection.kind === "ids") where.push(Prisma.sql`g."id" = ANY(${selection.ids})`);
-  else if (selection.tsquery) where.push(matches(selection.tsquery));
+  else if (selection.search) {
+    where.push(matches(selection.search));
+    // The index that finds this user's rows holding every word of the search (the exact match
+    // above is checked on each of them): only this user's entries for those words are read.
+    const terms = userTermsTsQuery(userId, selection.search.words);
+    if (terms) where.push(Prisma.sql`generation_user_terms(g."userId", g."prompt") @@ CAST(${terms} AS tsquery)`);
+  }
   const columns = Prisma.sql`g."id", g."prompt", g."status", g."model", g."source", g."width", g."height",
     g."aspect", g."numImages", g."favorite", g."chargedCredits", g."refundedCredits", g."errorMessage", g."createdAt"`;
   const order = Prisma.sql`ORDER BY g."createdAt" DESC, g."id" DESC LIMIT ${take + 1}`;
   // A search the window could not decide has few matches among this user's rows: they are all
-  // read from the per-user GIN index first (a MATERIALIZED CTE, so the planner cannot walk the
+  // read from the per-user terms index first (a MATERIALIZED CTE, so the planner cannot walk the
   // user's rows newest first hoping for an early stop that a word common among other users
   // makes it expect), then ordered. Everything else reads the page straight off a b-tree index.
   const page =
-    selection.kind === "filters" && selection.tsquery
+    selection.kind === "filters" && selection.search
       ? Prisma.sql`(
           WITH found AS MATERIALIZED (SELECT ${columns} FROM "Generation" g WHERE ${Prisma.join(where, " AND ")})
           SELECT * FROM found g ${order}
@@ -163,14 +169,14 @@ export function searchWindowQuery({
   filters,
   cursor,
   take,
-  tsquery,
+  search,
   window,
 }: {
   userId: string;
   filters: HistoryFilters;
   cursor: Cursor | null;
   take: number;
-  tsquery: string;
+  search: SearchQuery;
   window: number;
 }): Prisma.Sql {
   const where = Prisma.join(conditions(userId, filters, cursor), " AND ");
@@ -185,7 +191,7 @@ export function searchWindowQuery({
           ORDER BY g."createdAt" DESC, g."id" DESC
           LIMIT ${window}
         ) g
-        WHERE ${matches(tsquery)}
+        WHERE ${matches(search)}
         ORDER BY g."createdAt" DESC, g."id" DESC
         LIMIT ${take + 1}
       ) AS "ids"
@@ -225,10 +231,10 @@ export async function listGenerations({
   searchWindow?: number;
 }): Promise<HistoryPage> {
   const take = Math.min(Math.max(Math.trunc(limit), 1), 100);
-  const tsquery = filters.q ? toPrefixTsQuery(filters.q) : null;
-  let selection: PageSelection = { kind: "filters", tsquery };
-  if (tsquery && searchWindow > 0) {
-    const ids = await searchInWindow({ userId, filters, cursor, take, tsquery, window: searchWindow });
+  const search = filters.q ? parseSearch(filters.q) : null;
+  let selection: PageSelection = { kind: "filters", search };
+  if (search && searchWindow > 0) {
+    const ids = await searchInWindow({ userId, filters, cursor, take, search, window: searchWindow });
     if (ids) {
       if (ids.length === 0) return { items: [], nextCursor: null };
       selection = { kind: "ids", ids };

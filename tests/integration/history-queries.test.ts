@@ -124,6 +124,57 @@ describe("history search", () => {
     expect(await search("!!! ::")).toHaveLength(3);
   });
 
+  it("answers the same from the per-user terms index, and only with this user's rows", async () => {
+    const user = await createUser(db);
+    const other = await createUser(db);
+    const prompts = [
+      "A Lighthouse in the fog",
+      "A red fox in winter",
+      "A red fox in summer",
+      "sci-fi city at night, 35mm",
+      "Café 東京 at dawn",
+      "foxglove meadow",
+    ];
+    const made = [];
+    for (const [i, prompt] of prompts.entries()) {
+      made.push(await insertGeneration(db, user.id, { prompt, createdAt: at(10 - i) }));
+      // Every word is also another user's, many times over: none of those rows may come back.
+      await insertGeneration(db, other.id, { prompt, createdAt: at(20 - i) });
+    }
+    const [lighthouse, fox, foxSummer, scifi, cafe, foxglove] = made.map((g) => g.id);
+    // Window 0: every search goes to the index, as a word rare for this user does.
+    const search = async (q: string) =>
+      (await listGenerations({ userId: user.id, filters: { q }, searchWindow: 0 })).items.map((g) => g.id);
+    expect(await search("LIGHTH")).toEqual([lighthouse]);
+    expect(await search("fox")).toEqual([fox, foxSummer, foxglove]);
+    expect(await search("red fox")).toEqual([fox, foxSummer]);
+    expect(await search('"fox in winter"')).toEqual([fox]);
+    expect(await search("fox -winter")).toEqual([foxSummer, foxglove]);
+    expect(await search("sci-fi 35mm")).toEqual([scifi]);
+    expect(await search("café 東京")).toEqual([cafe]);
+    expect(await search("zebra")).toEqual([]);
+    for (const q of ["LIGHTH", "fox", "red fox", '"fox in winter"', "fox -winter", "sci-fi", "café", "zebra"]) {
+      expect(await search(q), q).toEqual(
+        (await listGenerations({ userId: user.id, filters: { q } })).items.map((g) => g.id),
+      );
+    }
+  });
+
+  it("has an index that serves the per-user terms expression", async () => {
+    const user = await createUser(db);
+    await insertGeneration(db, user.id, { prompt: "a heron at dusk" });
+    const plan = await db.$transaction(async (tx) => {
+      // A handful of rows never needs an index; forbidding the alternatives shows one can be used.
+      await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
+      const rows = await tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(
+        `EXPLAIN SELECT g."id" FROM "Generation" g WHERE generation_user_terms(g."userId", g."prompt") @@ CAST($1 AS tsquery)`,
+        `'${user.id}:heron':*`,
+      );
+      return rows.map((r) => r["QUERY PLAN"]).join("\n");
+    });
+    expect(plan).toContain("Generation_userTerms_idx");
+  });
+
   it("pages through search results by cursor", async () => {
     const user = await createUser(db);
     for (let i = 0; i < 12; i++) {

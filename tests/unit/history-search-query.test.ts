@@ -1,38 +1,49 @@
 import { describe, expect, it } from "vitest";
 import { decodeCursor, encodeCursor } from "../../lib/history/cursor";
 import { historySearch, parseHistoryParams } from "../../lib/history/filters";
-import { toPrefixTsQuery } from "../../lib/history/search-query";
+import { parseSearch, userTermsTsQuery } from "../../lib/history/search-query";
+
+const tsquery = (input: string) => parseSearch(input)?.tsquery ?? null;
 
 describe("search text to tsquery", () => {
   it("matches every word as a prefix, all required", () => {
-    expect(toPrefixTsQuery("Lighthouse  FOG")).toBe("lighthouse:* & fog:*");
+    expect(tsquery("Lighthouse  FOG")).toBe("lighthouse:* & fog:*");
   });
 
   it("keeps quoted words together as a phrase and excludes words with a minus", () => {
-    expect(toPrefixTsQuery('"red fox" -winter')).toBe("(red <-> fox) & !winter:*");
+    expect(tsquery('"red fox" -winter')).toBe("(red <-> fox) & !winter:*");
   });
 
   it("splits hyphenated words the way the 'simple' parser indexes them", () => {
-    expect(toPrefixTsQuery("sci-fi")).toBe("(sci:* & fi:*)");
+    expect(tsquery("sci-fi")).toBe("(sci:* & fi:*)");
   });
 
   it("drops tsquery syntax and SQL from the input", () => {
-    expect(toPrefixTsQuery("a:* | b & !c ' ; DROP TABLE x")).toBe("a:* & b:* & c:* & drop:* & table:* & x:*");
-    expect(toPrefixTsQuery("())) <-> ::")).toBeNull();
+    expect(tsquery("a:* | b & !c ' ; DROP TABLE x")).toBe("a:* & b:* & c:* & drop:* & table:* & x:*");
+    expect(parseSearch("())) <-> ::")).toBeNull();
   });
 
   it("ignores a query of exclusions only, and blank input", () => {
-    expect(toPrefixTsQuery("-cat")).toBeNull();
-    expect(toPrefixTsQuery("   ")).toBeNull();
+    expect(tsquery("-cat")).toBeNull();
+    expect(tsquery("   ")).toBeNull();
   });
 
   it("keeps letters of any script", () => {
-    expect(toPrefixTsQuery("Café 東京")).toBe("café:* & 東京:*");
+    expect(tsquery("Café 東京")).toBe("café:* & 東京:*");
   });
 
   it("caps the number of terms", () => {
-    const terms = toPrefixTsQuery(Array.from({ length: 20 }, (_, i) => `w${i}`).join(" "));
-    expect(terms?.split(" & ")).toHaveLength(8);
+    const search = parseSearch(Array.from({ length: 20 }, (_, i) => `w${i}`).join(" "));
+    expect(search?.tsquery.split(" & ")).toHaveLength(8);
+    expect(search?.words).toHaveLength(8);
+  });
+
+  it("lists the words every match contains, for the per-user terms index", () => {
+    expect(parseSearch('"red fox" sci-fi -winter')?.words).toEqual(["red", "fox", "sci", "fi"]);
+    expect(userTermsTsQuery("cmuser01", ["red", "fox"])).toBe("'cmuser01:red':* & 'cmuser01:fox':*");
+    // An id that could carry tsquery syntax is never written into one.
+    expect(userTermsTsQuery("x' | 'y", ["red"])).toBeNull();
+    expect(userTermsTsQuery("cmuser01", [])).toBeNull();
   });
 });
 
