@@ -4,7 +4,12 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 
-export type EmbeddedPostgres = { url: string; stop: () => Promise<void> };
+export type EmbeddedPostgres = {
+  url: string;
+  /** The process that runs the server; PostgreSQL's own processes are its descendants (benchmarks count their CPU). */
+  pid: number | undefined;
+  stop: () => Promise<void>;
+};
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -83,5 +88,5 @@ export async function startEmbeddedPostgres(options: {
       child.kill("SIGTERM");
       setTimeout(() => killGroup(child), 30_000).unref();
     });
-  return { url, stop };
+  return { url, pid: child.pid, stop };
 }
