@@ -266,7 +266,9 @@ async function databaseConnections(): Promise<number> {
 /**
  * CPU time (user + system, ms) of a process and all its descendants, from /proc: PostgreSQL's
  * processes are the children of the server the embedded process starts, the fake upstream is one
- * process. Linux counts it in clock ticks of 10 ms (CLK_TCK 100 on every Linux this runs on).
+ * process. A backend that has exited (a pool closing an idle connection) is counted in its
+ * parent's cutime/cstime once reaped, so each living process adds its own and its reaped
+ * children's. Linux counts in clock ticks of 10 ms (CLK_TCK 100 on every Linux this runs on).
  */
 async function processTreeCpuMs(root: number | undefined): Promise<number> {
   if (root === undefined) return 0;
@@ -277,7 +279,12 @@ async function processTreeCpuMs(root: number | undefined): Promise<number> {
       // The command name (field 2) may hold spaces and parentheses: fields are counted after its last ")".
       const stat = await readFile(`/proc/${entry}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      procs.push({ pid: Number(entry), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+      const [utime, stime, cutime, cstime] = fields.slice(11, 15).map(Number);
+      procs.push({
+        pid: Number(entry),
+        ppid: Number(fields[1]),
+        ticks: (utime ?? 0) + (stime ?? 0) + (cutime ?? 0) + (cstime ?? 0),
+      });
     } catch {
       // Exited while listing.
     }
