@@ -6,8 +6,8 @@ import { startGenerationWorkers } from "../../lib/generations/worker";
 import { DEFAULT_MODEL_ID } from "../../lib/models";
 import { REFERENCE_MESSAGES } from "../../lib/references/limits";
 import { createUser, openTestDb } from "../support/db";
-import { startFakeUpstream } from "../support/fake-upstream";
 import { balanceOf, expectLedgerBalanced, openTestJobs } from "../support/generations";
+import { openTestUpstream } from "../support/upstream-env";
 import { apiKeyFor, openaiClient, startV1Server } from "../support/v1-server";
 
 // POST /v1/images/edits driven by the official `openai` client (`images.edit`, multipart) against
@@ -15,13 +15,7 @@ import { apiKeyFor, openaiClient, startV1Server } from "../support/v1-server";
 // upstream, which records each request, so the test sees the references as the provider got them.
 // Seedream 4.0 Edit costs 4 credits an image, 4.5 costs 6.
 
-const fake = await startFakeUpstream({ scale: 0.0625 });
-Object.assign(process.env, {
-  AIML_API_KEY: "test-key",
-  AIML_API_BASE_URL: fake.url,
-  AIML_IMAGE_HOSTS: fake.url,
-  AIML_MAX_RETRIES: "0",
-});
+const fake = await openTestUpstream({ maxRetries: 0 });
 
 const testDb = await openTestDb({ max: 30 });
 const { db } = testDb;
@@ -38,7 +32,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  await fake.close();
 });
 
 const keyFor = (userId: string) => apiKeyFor(db, userId);

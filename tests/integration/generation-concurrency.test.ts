@@ -1,22 +1,16 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { submitGeneration } from "../../lib/generations/submit";
 import { startGenerationWorkers } from "../../lib/generations/worker";
 import { createUser, openTestDb } from "../support/db";
-import { startFakeUpstream } from "../support/fake-upstream";
 import { balanceOf, expectLedgerBalanced, newKey, openTestJobs, waitForSettled } from "../support/generations";
+import { openTestUpstream } from "../support/upstream-env";
 
 // 50 submissions at once against a balance that covers 10: they truly race on the account's row
 // (on the embedded server as on TEST_DATABASE_URL's, both real PostgreSQL servers).
 
-const fake = await startFakeUpstream({ scale: 0.0625 });
-afterAll(() => fake.close());
-Object.assign(process.env, {
-  AIML_API_KEY: "test-key",
-  AIML_API_BASE_URL: fake.url,
-  AIML_IMAGE_HOSTS: fake.url,
+const fake = await openTestUpstream({
   // This test is about the ledger under a race, not about the submission limits.
-  GENERATIONS_ACTIVE_PER_USER: "0",
-  RATE_LIMIT_GENERATIONS_PER_USER: "off",
+  env: { GENERATIONS_ACTIVE_PER_USER: "0", RATE_LIMIT_GENERATIONS_PER_USER: "off" },
 });
 
 const testDb = await openTestDb({ max: 30 });

@@ -1,23 +1,17 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { submitGeneration } from "../../lib/generations/submit";
 import { startGenerationWorkers } from "../../lib/generations/worker";
 import { createUser, openTestDb } from "../support/db";
-import { startFakeUpstream } from "../support/fake-upstream";
 import { balanceOf, expectLedgerBalanced, newKey, openTestJobs, waitForSettled } from "../support/generations";
+import { openTestUpstream } from "../support/upstream-env";
 
 // GENERATION_CONCURRENCY counts generations waiting on the model, not database connections: with
 // a pool of 3 connections, 24 generations are in flight at once (all RUNNING, all waiting on the
 // fake model), because waiting holds no connection, and one polling loop takes all 24 jobs.
 
-const fake = await startFakeUpstream({ scale: 0.0625 });
-afterAll(() => fake.close());
-Object.assign(process.env, {
-  AIML_API_KEY: "test-key",
-  AIML_API_BASE_URL: fake.url,
-  AIML_IMAGE_HOSTS: fake.url,
+const fake = await openTestUpstream({
   // This test is about generations in flight, not about the per-user submission limits.
-  GENERATIONS_ACTIVE_PER_USER: "0",
-  RATE_LIMIT_GENERATIONS_PER_USER: "off",
+  env: { GENERATIONS_ACTIVE_PER_USER: "0", RATE_LIMIT_GENERATIONS_PER_USER: "off" },
 });
 
 const IN_FLIGHT = 24;

@@ -9,10 +9,8 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 const session = vi.hoisted(() => ({ user: null as { id: string; email: string } | null }));
 vi.mock("@/lib/auth", () => ({ currentUser: async () => session.user }));
 
-const { startFakeUpstream } = await import("../support/fake-upstream");
-const fake = await startFakeUpstream({ scale: 0.0625 });
-afterAll(() => fake.close());
-Object.assign(process.env, { AIML_API_KEY: "test-key", AIML_API_BASE_URL: fake.url, AIML_IMAGE_HOSTS: fake.url });
+const { openTestUpstream } = await import("../support/upstream-env");
+await openTestUpstream();
 
 const { GET } = await import("../../app/api/generations/events/route");
 const { submitGeneration } = await import("../../lib/generations/submit");

@@ -1,5 +1,5 @@
 import sharp from "sharp";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseSavedAnswer } from "../../lib/generations/answer";
 import { GENERATION_MESSAGES } from "../../lib/generations/messages";
 import { runGeneration } from "../../lib/generations/run";
@@ -8,22 +8,15 @@ import { madeFrom } from "../../lib/references/lineage";
 import { storeReference } from "../../lib/references/store";
 import { objectStore } from "../../lib/storage";
 import { createUser, openTestDb } from "../support/db";
-import { startFakeUpstream } from "../support/fake-upstream";
 import { balanceOf, expectLedgerBalanced, movementsOf, newKey, openTestJobs } from "../support/generations";
+import { openTestUpstream } from "../support/upstream-env";
 
 // Models of the registry through the real flow (submit -> run -> AI/ML client -> the fake upstream,
 // which speaks each model's contract and counts its calls -> settle). Seedream 4.5 takes no
 // `num_images`: N images are N calls, each settled on its own and each saved as it answers, so a
 // resumed attempt makes only the calls that never answered (issue 13's guarantee, per call).
 
-const fake = await startFakeUpstream({ scale: 0.0625 });
-afterAll(() => fake.close());
-Object.assign(process.env, {
-  AIML_API_KEY: "test-key",
-  AIML_API_BASE_URL: fake.url,
-  AIML_IMAGE_HOSTS: fake.url,
-  AIML_MAX_RETRIES: "0",
-});
+const fake = await openTestUpstream({ maxRetries: 0 });
 
 const testDb = await openTestDb();
 const { db } = testDb;

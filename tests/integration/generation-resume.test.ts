@@ -1,25 +1,18 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { GENERATION_MESSAGES } from "../../lib/generations/messages";
 import { runGeneration } from "../../lib/generations/run";
 import { submitGeneration } from "../../lib/generations/submit";
 import { objectStore } from "../../lib/storage";
 import type { ObjectStore } from "../../lib/storage/types";
 import { createUser, openTestDb } from "../support/db";
-import { startFakeUpstream } from "../support/fake-upstream";
 import { balanceOf, expectLedgerBalanced, movementsOf, newKey, openTestJobs } from "../support/generations";
+import { openTestUpstream } from "../support/upstream-env";
 
 // A provider answer is paid for once (issue 13): the answer is saved as soon as it arrives, storage
 // failures are retried inside the attempt, and a later attempt resumes from the saved answer. The
 // fake provider counts its calls. Worker processes killed mid-way: generation-crash.test.ts.
 
-const fake = await startFakeUpstream({ scale: 0.0625 });
-afterAll(() => fake.close());
-Object.assign(process.env, {
-  AIML_API_KEY: "test-key",
-  AIML_API_BASE_URL: fake.url,
-  AIML_IMAGE_HOSTS: fake.url,
-  AIML_MAX_RETRIES: "0",
-});
+const fake = await openTestUpstream({ maxRetries: 0 });
 
 const testDb = await openTestDb();
 const { db } = testDb;

@@ -1,10 +1,9 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { listFailedGenerations } from "../../lib/admin/generations";
 import type { SafetyCheckerPolicy } from "../../lib/env";
 import { submitGeneration } from "../../lib/generations/submit";
 import { startGenerationWorkers } from "../../lib/generations/worker";
 import { createUser, openTestDb } from "../support/db";
-import { startFakeUpstream } from "../support/fake-upstream";
 import {
   balanceOf,
   expectLedgerBalanced,
@@ -13,20 +12,14 @@ import {
   openTestJobs,
   waitForSettled,
 } from "../support/generations";
+import { openTestUpstream } from "../support/upstream-env";
 
 // Every failure class of the upstream, driven through the real flow: submit -> pg-boss job ->
 // the AI/ML API client against the local fake upstream -> download/ingest -> settle. After each,
 // the user's balance and the whole ledger are checked: nothing is ever lost or created.
 
-const fake = await startFakeUpstream({ scale: 0.0625 });
-afterAll(() => fake.close());
-// Read by env() on first use, which happens below this line.
-Object.assign(process.env, {
-  AIML_API_KEY: "test-key",
-  AIML_API_BASE_URL: fake.url,
-  AIML_IMAGE_HOSTS: fake.url,
-  AIML_MAX_RETRIES: "1",
-});
+// Sets what env() reads on first use, which happens below this line.
+const fake = await openTestUpstream({ maxRetries: 1 });
 
 const ATTEMPT_SECONDS = 8;
 const testDb = await openTestDb({ max: 20 });

@@ -1,10 +1,10 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { submitGeneration } from "../../lib/generations/submit";
 import { startGenerationWorkers } from "../../lib/generations/worker";
 import { configureLogOutput, log, withLogContext } from "../../lib/log";
 import { createUser, openTestDb } from "../support/db";
-import { startFakeUpstream } from "../support/fake-upstream";
 import { newKey, openTestJobs, waitForSettled } from "../support/generations";
+import { openTestUpstream } from "../support/upstream-env";
 
 // The log output of real generations (one that completes, one the provider refuses) at the
 // default level: every line carries a request id, the worker's lines carry the submitting
@@ -18,9 +18,7 @@ const output: string[] = [];
 process.env.LOG_LEVEL = "info";
 configureLogOutput({ write: (line: string) => void output.push(line) });
 
-const fake = await startFakeUpstream({ apiKey: API_KEY, scale: 0.0625 });
-afterAll(() => fake.close());
-Object.assign(process.env, { AIML_API_KEY: API_KEY, AIML_API_BASE_URL: fake.url, AIML_IMAGE_HOSTS: fake.url });
+await openTestUpstream({ apiKey: API_KEY });
 
 const testDb = await openTestDb();
 const { db } = testDb;

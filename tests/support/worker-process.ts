@@ -3,8 +3,9 @@ import { once } from "node:events";
 import { afterAll } from "vitest";
 import { submitGeneration } from "../../lib/generations/submit";
 import { openTestDb, type TestDb } from "./db";
-import { type FakeUpstream, startFakeUpstream } from "./fake-upstream";
+import type { FakeUpstream } from "./fake-upstream";
 import { jobsSchemaFor, newKey, openTestJobs } from "./generations";
+import { openTestUpstream } from "./upstream-env";
 
 // Generation workers in their own processes (tests/support/generation-worker.ts) on a test's
 // database: for what only a second process shows (a SIGKILL mid-run, a SIGTERM while draining,
@@ -102,14 +103,7 @@ export async function openWorkerTest({
 }: {
   attemptSeconds: number;
 }): Promise<{ fake: FakeUpstream; testDb: TestDb } & ReturnType<typeof workerProcesses>> {
-  const fake = await startFakeUpstream({ scale: 0.0625 });
-  afterAll(() => fake.close());
-  Object.assign(process.env, {
-    AIML_API_KEY: "test-key",
-    AIML_API_BASE_URL: fake.url,
-    AIML_IMAGE_HOSTS: fake.url,
-    GENERATION_ATTEMPT_SECONDS: String(attemptSeconds),
-  });
+  const fake = await openTestUpstream({ env: { GENERATION_ATTEMPT_SECONDS: String(attemptSeconds) } });
   const testDb = await openTestDb();
   openTestJobs(testDb, { attemptSeconds });
   return { fake, testDb, ...workerProcesses(testDb) };
