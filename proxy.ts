@@ -8,10 +8,13 @@ import { unavailablePage } from "@/lib/http/unavailable-page";
 
 // Runs before every page and route: a per-request CSP nonce (Next puts it on its own scripts when
 // it finds the policy on the request), HSTS over https, sign-in for studio pages, and a 503 page
-// for signed-in visitors while the database is down.
+// while the database is down for every page that needs it.
 
 const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 const STUDIO_PAGES = /^\/(studio|history|billing|generations|settings)(\/|$)/;
+const ADMIN_PAGES = /^\/admin(\/|$)/;
+// The public page of a share link (its images are a route, which answers 503 itself).
+const SHARE_PAGE = /^\/s\/[^/]+\/?$/;
 
 export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
@@ -50,8 +53,10 @@ export async function proxy(request: NextRequest) {
   // Document loads only: server actions answer an outage themselves (userAction: code
   // "unavailable"), and client navigations and prefetches (`RSC` header) need no extra query.
   const pageLoad = (request.method === "GET" || request.method === "HEAD") && !request.headers.has("rsc");
-  if (pageLoad && signedIn && (studioPage || pathname === "/signin") && !(await databaseReachable())) {
-    return withSecurityHeaders(unavailablePage({ path: `${pathname}${search}` }));
+  const needsDatabase =
+    (signedIn && (studioPage || ADMIN_PAGES.test(pathname) || pathname === "/signin")) || SHARE_PAGE.test(pathname);
+  if (pageLoad && needsDatabase && !(await databaseReachable())) {
+    return withSecurityHeaders(unavailablePage({ path: `${pathname}${search}`, signedIn }));
   }
 
   const headers = new Headers(request.headers);

@@ -1,13 +1,19 @@
 import { UNAVAILABLE_MESSAGE, UNAVAILABLE_RETRY_AFTER_SECONDS } from "@/lib/db-unavailable";
 
-// The page a signed-in visitor gets while the database is down: HTTP 503 with Retry-After, and a
-// way back to where they were. Plain HTML, so it renders without anything the outage took away.
+// The page a visitor gets while the database is down (a signed-in one on any page that needs it, anyone
+// on a share page): HTTP 503 with Retry-After, and a way back to where they were. Plain HTML, so it
+// renders without anything the outage took away.
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function unavailablePage(options: { path: string; headers?: Record<string, string> }): Response {
+export function unavailablePage(options: {
+  path: string;
+  /** The visitor holds a session: tell them it is not lost. */
+  signedIn: boolean;
+  headers?: Record<string, string>;
+}): Response {
   const path = /^\/(?!\/)/.test(options.path) ? options.path : "/studio";
   const html = `<!doctype html>
 <html lang="en">
@@ -21,7 +27,7 @@ export function unavailablePage(options: { path: string; headers?: Record<string
 <body>
 <main id="main">
 <h1>Atelier is temporarily unavailable</h1>
-<p role="status">${escapeHtml(UNAVAILABLE_MESSAGE)} You are still signed in.</p>
+<p role="status">${escapeHtml(UNAVAILABLE_MESSAGE)}${options.signedIn ? " You are still signed in." : ""}</p>
 <p><a href="${escapeHtml(path)}">Try again</a></p>
 </main>
 </body>

@@ -1,7 +1,7 @@
 // A database outage is an outage, not a sign-out: with the studio's database connection cut
 // (a TCP proxy in front of a real PostgreSQL), an action, a route and a page each say "unavailable"
 // and charge nothing; when the connection is back, the same session works.
-import { CONTROL_URL, OUTAGE_URL } from "./support/constants";
+import { ADMIN_EMAIL, CONTROL_URL, OUTAGE_URL } from "./support/constants";
 import { expect, signInByEmail, test } from "./support/fixtures";
 import { StudioPage } from "./support/studio-page";
 
@@ -60,4 +60,48 @@ test("during an outage an action, a route and a page say unavailable, not signed
   const after = await page.request.get("/api/generations/status?ids=");
   expect(after.status()).toBe(200);
   expect(await after.json()).toMatchObject({ balance: 40 });
+});
+
+test("during an outage a share page and an operator's page answer the same 503 page; both come back", async ({
+  page,
+  browser,
+}) => {
+  await signInByEmail(page, { email: ADMIN_EMAIL });
+  const studio = new StudioPage(page);
+  const prompt = `A kite over dunes, shared during an outage ${Date.now()}`;
+  await studio.generate({ prompt, images: 1 });
+  await studio.expectCompleted(prompt, 1);
+  await page.goto("/history");
+  await page.getByRole("list", { name: "Generations" }).getByRole("article").first().getByRole("link").first().click();
+  await page.getByRole("button", { name: "Create share link" }).click();
+  const shareUrl = await page.getByRole("textbox", { name: "Share link" }).inputValue();
+  const visitor = await browser.newContext();
+  try {
+    const publicPage = await visitor.newPage();
+
+    await database("cut");
+
+    // Signed out on a share page: the 503 page, without telling a visitor they are signed in.
+    const shared = await publicPage.goto(shareUrl);
+    expect(shared?.status()).toBe(503);
+    expect(shared?.headers()["retry-after"]).toBeDefined();
+    await expect(publicPage.getByRole("heading", { name: "Atelier is temporarily unavailable" })).toBeVisible();
+    await expect(publicPage.getByText("You are still signed in")).toHaveCount(0);
+    // The operator's page: the same 503 page, not an application error.
+    const admin = await page.goto("/admin");
+    expect(admin?.status()).toBe(503);
+    await expect(page.getByRole("heading", { name: "Atelier is temporarily unavailable" })).toBeVisible();
+    await expect(page.getByText("You are still signed in")).toBeVisible();
+
+    await database("restore");
+
+    const back = await publicPage.goto(shareUrl);
+    expect(back?.status()).toBe(200);
+    await expect(publicPage.getByTestId("shared-prompt")).toHaveText(prompt);
+    const adminBack = await page.goto("/admin");
+    expect(adminBack?.status()).toBe(200);
+    await expect(page.getByTestId("admin-email")).toHaveText(ADMIN_EMAIL);
+  } finally {
+    await visitor.close();
+  }
 });

@@ -239,7 +239,8 @@ async function main() {
     // views are not held up for more than a few seconds.
     RATE_LIMIT_SHARE_PAGE_PER_IP: "12/5s",
   });
-  await startStudio("outage", c.OUTAGE_PORT, {}, await createOutageDatabase());
+  // An operator too: the admin pages answer an outage like the studio's.
+  await startStudio("outage", c.OUTAGE_PORT, { ADMIN_EMAILS: c.ADMIN_EMAIL }, await createOutageDatabase());
   await startTopology();
   ready = true;
   console.log("[e2e] stack ready");

@@ -50,9 +50,12 @@ export class StudioPage {
     const card = this.card(prompt);
     await expect(card).toHaveAttribute("data-status", "COMPLETED", { timeout: 30_000 });
     await expect(card.getByRole("img")).toHaveCount(images);
+    // Polled as one condition: the card swaps the original for its thumbnail when that arrives, so
+    // an image may be complete, then loading its new source, between two separate checks.
     for (const img of await card.getByRole("img").all()) {
-      await expect(img).toHaveJSProperty("complete", true);
-      expect(await img.evaluate((el: HTMLImageElement) => el.naturalWidth)).toBeGreaterThan(0);
+      await expect
+        .poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0))
+        .toBe(true);
     }
     return card;
   }
