@@ -53,9 +53,7 @@ export class StudioPage {
     // Polled as one condition: the card swaps the original for its thumbnail when that arrives, so
     // an image may be complete, then loading its new source, between two separate checks.
     for (const img of await card.getByRole("img").all()) {
-      await expect
-        .poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0))
-        .toBe(true);
+      await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
     }
     return card;
   }
