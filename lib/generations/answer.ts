@@ -129,6 +129,18 @@ export async function recordCall(
 }
 
 /**
+ * Storage keys a saved answer points at (its "stored" images), whatever its number of calls: the
+ * files to remove when a generation is settled without them (the sweeper's deadline refund).
+ */
+export function savedAnswerKeys(value: unknown): string[] {
+  const parsed = savedAnswerSchema.safeParse(value);
+  if (!parsed.success) return [];
+  return parsed.data.calls.flatMap((call) =>
+    call && "images" in call ? call.images.flatMap((image) => (image.kind === "stored" ? [image.key] : [])) : [],
+  );
+}
+
+/**
  * The saved answer of a claimed generation with one slot per call (null: not answered yet), or
  * null when there is none (or it is unreadable, or saved for another number of calls).
  */

@@ -5,6 +5,7 @@ import { submitGeneration } from "../../lib/generations/submit";
 import { sweepExpiredGenerations } from "../../lib/generations/sweep";
 import { startGenerationWorkers } from "../../lib/generations/worker";
 import { objectStore } from "../../lib/storage";
+import { imageKey } from "../../lib/storage/types";
 import { createDemoSource } from "../../lib/upstream/demo-source";
 import { createUser, openTestDb } from "../support/db";
 import {
@@ -311,6 +312,35 @@ describe("running a generation", () => {
       ["RESERVE", -8],
       ["REFUND", 8],
     ]);
+    expect(await balanceOf(db, user.id)).toBe(40);
+    await expectLedgerBalanced(db);
+  });
+
+  it("removes the files a dead run's saved answer points at when the deadline refunds it", async () => {
+    const user = await createUser(db, { credits: 40 });
+    const submitted = await submitGeneration({ userId: user.id, input: input(), idempotencyKey: newKey() });
+    if (!submitted.ok) throw new Error(submitted.message);
+    const id = submitted.generation.id;
+    // A run answered, wrote the image where the original would stay, saved the answer, and died.
+    const key = imageKey(user.id, id, 0, "png");
+    await objectStore().put(key, Buffer.from("saved image bytes"), "image/png");
+    await db.generation.update({
+      where: { id },
+      data: {
+        status: "RUNNING",
+        attempts: 1,
+        startedAt: new Date(),
+        deadlineAt: new Date(Date.now() - 1000),
+        providerAnswer: { calls: [{ images: [{ kind: "stored", key }] }] },
+      },
+    });
+    expect((await sweepExpiredGenerations(db)).refunded).toContain(id);
+    expect(await objectStore().get(key)).toBeNull();
+    expect(await db.generation.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: "FAILED",
+      providerAnswer: null,
+      refundedCredits: 8,
+    });
     expect(await balanceOf(db, user.id)).toBe(40);
     await expectLedgerBalanced(db);
   });
