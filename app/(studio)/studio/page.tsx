@@ -5,7 +5,7 @@ import { db } from "@/lib/db";
 import { safetyCheckerPolicy } from "@/lib/env";
 import { generationSettings, recentGenerations } from "@/lib/generations/queries";
 import { recordIdSchema } from "@/lib/history/schemas";
-import { modelChoice, pickerModels } from "@/lib/models";
+import { findModel, modelChoice, pickerModels } from "@/lib/models";
 import { referenceViews } from "@/lib/references/lineage";
 import { defaultSourceKind } from "@/lib/upstream/source";
 import { Studio } from "./_components/studio";
@@ -31,6 +31,8 @@ export default async function StudioPage({
     reuseId ? generationSettings({ userId: user.id, generationId: reuseId }) : Promise.resolve(null),
     referenceViews(db(), { userId: user.id, ids: referenceIds }),
   ]);
+  // Only settings the form can hold: an upscale's model is not in the picker.
+  const preset = reused && findModel(reused.model)?.inPicker ? reused : null;
   return (
     <section aria-labelledby="page-title" className="flex flex-col gap-6">
       <h1 id="page-title" className="sr-only">
@@ -44,7 +46,7 @@ export default async function StudioPage({
         balance={account.creditBalance}
         spendingLocked={account.spendingLocked}
         initialGenerations={generations}
-        initialSettings={reused}
+        initialSettings={preset}
         initialReferences={references}
         serverNow={Date.now()}
       />

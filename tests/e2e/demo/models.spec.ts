@@ -59,11 +59,23 @@ test("models: an edit of two references, then an upscale of its image, each char
   await detail.expectCompleted();
   await expect(page.getByRole("list", { name: "Images" }).getByRole("img")).toHaveCount(1);
   await expect(page.getByText("2K · 2048×2048")).toBeVisible();
+  // The studio's form cannot hold an upscale (its model is not in the picker): it is made again
+  // from its image, by "Re-run", not through "Reuse settings", here or on the studio's card.
+  await expect(page.getByRole("link", { name: "Reuse settings" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Re-run with the same seed" })).toBeVisible();
   // Made from the edit's image, which links back to it; the edit says where its image was used.
   await expect(detail.madeFrom().getByRole("link", { name: /From a generation/ })).toHaveAttribute(
     "href",
     `/history/${editId}`,
   );
+  await page.goto("/studio");
+  const upscaleCard = page.getByRole("article", { name: "Generation: Upscale" });
+  await expect(upscaleCard).toHaveAttribute("data-status", "COMPLETED");
+  await expect(upscaleCard.getByRole("button", { name: "Reuse settings" })).toHaveCount(0);
+  await expect(page.getByRole("article").getByRole("button", { name: "Reuse settings" })).toHaveCount(1);
+  // Opened by address anyway, the studio starts from its defaults rather than a form it cannot fill.
+  await page.goto(`/studio?reuse=${upscaleId}`);
+  await expect(page.getByRole("combobox", { name: "Model" })).toHaveValue(/seedream-v4-text-to-image/);
   await detail.goto(editId);
   await expect(detail.usedIn().getByRole("link", { name: "Upscale" })).toHaveAttribute("href", `/history/${upscaleId}`);
 

@@ -53,6 +53,8 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
   // The seed re-run and "Reuse settings" submit: the one actually used. A model without a seed (the
   // upscaler) re-runs from its settings alone (lib/history/rerun.ts).
   const seed = reproducibleSeed(generation);
+  // The studio's form offers the picker's models only: an upscale is made again from its image.
+  const reusable = model?.inPicker === true;
   // Rendered per request, so "now" for expiry labels is this request's time.
   const now = Date.now();
 
@@ -90,6 +92,7 @@ export default async function GenerationPage({ params }: { params: Promise<{ id:
         prompt={generation.prompt}
         favorite={generation.favorite}
         canRerun={(seed !== null || model?.seed === false) && !inFlight}
+        canReuse={reusable}
         canDelete={!inFlight}
       />
 

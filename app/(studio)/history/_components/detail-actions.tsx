@@ -13,12 +13,15 @@ export function DetailActions({
   prompt,
   favorite: initialFavorite,
   canRerun,
+  canReuse,
   canDelete,
 }: {
   id: string;
   prompt: string;
   favorite: boolean;
   canRerun: boolean;
+  /** Its model is one the studio's form offers. */
+  canReuse: boolean;
   canDelete: boolean;
 }) {
   const router = useRouter();
@@ -83,9 +86,11 @@ export function DetailActions({
   return (
     <div className="flex flex-col gap-2">
       <div className="flex flex-wrap gap-2">
-        <Link href={`/studio?reuse=${encodeURIComponent(id)}`} className={buttonClass("primary")}>
-          Reuse settings
-        </Link>
+        {canReuse && (
+          <Link href={`/studio?reuse=${encodeURIComponent(id)}`} className={buttonClass("primary")}>
+            Reuse settings
+          </Link>
+        )}
         {canRerun && (
           <button type="button" className={buttonClass("secondary")} onClick={rerun} disabled={busy !== null}>
             {busy === "rerun" ? "Submitting…" : "Re-run with the same seed"}

@@ -39,7 +39,8 @@ export function GenerationCard({
 }: {
   generation: GenerationView;
   clockOffsetMs: number;
-  onReuse: (settings: GenerationSettings) => void;
+  /** Absent for a generation the form cannot load (a model outside the picker: the upscaler). */
+  onReuse?: (settings: GenerationSettings) => void;
   /** The studio cannot reach its server right now: a pending card keeps its state and says so. */
   reconnecting?: boolean;
 }) {
@@ -151,13 +152,15 @@ export function GenerationCard({
         ) : (
           <span>{g.costCredits} credits reserved</span>
         )}
-        <button
-          type="button"
-          onClick={() => onReuse(g.settings)}
-          className={buttonClass("ghost", "ml-auto px-2 py-1 text-xs")}
-        >
-          Reuse settings
-        </button>
+        {onReuse && (
+          <button
+            type="button"
+            onClick={() => onReuse(g.settings)}
+            className={buttonClass("ghost", "ml-auto px-2 py-1 text-xs")}
+          >
+            Reuse settings
+          </button>
+        )}
       </footer>
       <ImageDialog image={open} demo={g.source === "DEMO"} prompt={title} onClose={() => setOpen(null)} />
     </article>

@@ -133,7 +133,7 @@ export function Studio({
                 <GenerationCard
                   generation={g}
                   clockOffsetMs={clockOffsetMs}
-                  onReuse={reuse}
+                  {...(models.some((m) => m.id === g.settings.model) ? { onReuse: reuse } : {})}
                   reconnecting={reconnecting}
                 />
               </li>
