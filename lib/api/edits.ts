@@ -13,6 +13,8 @@ import { db } from "@/lib/db";
 import type { Generation } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
 import { DEFAULT_EDIT_MODEL, editModels, findModel } from "@/lib/models";
+import { checkRateLimit } from "@/lib/rate-limit/policies";
+import { rateLimitHeaders } from "@/lib/rate-limit/response";
 import { deleteReference } from "@/lib/references/delete";
 import { REFERENCE_MAX_BYTES, REFERENCE_MESSAGES } from "@/lib/references/limits";
 import { type StoreRefusal, storeReference } from "@/lib/references/store";
@@ -144,6 +146,43 @@ function capStream(body: ReadableStream<Uint8Array> | null, limit: number) {
   return { stream, over: () => over };
 }
 
+/** An account's edits whose bodies this process reads and stores at once (each up to the body cap). */
+export const EDITS_AT_ONCE_PER_USER = 2;
+
+type EditSlots = { running: number; waiting: (() => void)[] };
+const editSlots = new Map<string, EditSlots>();
+
+/**
+ * Runs one edit's upload and submit for `userId` once fewer than EDITS_AT_ONCE_PER_USER of theirs are
+ * running in this process; later ones wait their turn, their bodies still unread in the socket. One
+ * account cannot make the server hold many bodies in memory at once, and a retry burst (the same
+ * Idempotency-Key sent again and again) still gets its one answer.
+ */
+export async function withEditSlot<T>(userId: string, task: () => Promise<T>): Promise<T> {
+  let slots = editSlots.get(userId);
+  if (!slots) {
+    slots = { running: 0, waiting: [] };
+    editSlots.set(userId, slots);
+  }
+  const mine = slots;
+  if (mine.running >= EDITS_AT_ONCE_PER_USER) await new Promise<void>((resolve) => mine.waiting.push(resolve));
+  else mine.running++;
+  try {
+    return await task();
+  } finally {
+    // The slot passes straight to the next waiting edit; the last one out forgets the account.
+    const next = mine.waiting.shift();
+    if (next) next();
+    else if (--mine.running === 0) editSlots.delete(userId);
+  }
+}
+
+/** For tests: an account's edits running and waiting in this process. */
+export function editSlotsOf(userId: string): { running: number; waiting: number } {
+  const slots = editSlots.get(userId);
+  return { running: slots?.running ?? 0, waiting: slots?.waiting.length ?? 0 };
+}
+
 const REFUSAL_STATUS = { too_large: 413, unsupported_type: 400, unreadable: 400, too_many_pixels: 400 } as const;
 
 function refusedImage(position: number, count: number, refusal: Pick<StoreRefusal, "code" | "message">): ApiError {
@@ -193,6 +232,13 @@ export async function submitApiEdit({
   });
   const replay = await db().generation.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey } } });
   if (replay) return replay;
+  // Each file becomes one of the caller's references: it counts as an upload, as from the picker.
+  const limited = await checkRateLimit(db(), "referenceUploadsPerUser", userId, files.length);
+  if (limited) {
+    throw new ApiError(429, "rate_limit_error", "rate_limit_exceeded", limited.message, {
+      headers: rateLimitHeaders(limited.result),
+    });
+  }
 
   const referenceIds: string[] = [];
   const created: string[] = [];

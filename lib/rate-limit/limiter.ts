@@ -28,16 +28,27 @@ export function rateLimitKey(name: string, subject: string): string {
 
 export async function hitRateLimit(
   database: SqlRunner,
-  { name, subject, setting }: { name: string; subject: string; setting: RateLimitSetting },
+  {
+    name,
+    subject,
+    setting,
+    hits = 1,
+  }: {
+    name: string;
+    subject: string;
+    setting: RateLimitSetting;
+    /** Counted at once (an API edit's files each count as an upload); allowed only if all fit. */
+    hits?: number;
+  },
 ): Promise<RateLimitResult> {
   if (!setting) return { allowed: true, limit: null, remaining: 0, reset: new Date(), retryAfterSeconds: 0 };
   const key = rateLimitKey(name, subject);
   // Times in UTC without zone, as Prisma stores DateTime; the database's clock is the only clock used.
   const [row] = await database.$queryRaw<{ count: number; reset: Date; secondsLeft: number }[]>`
     INSERT INTO "RateLimit" ("key", "count", "resetAt")
-    VALUES (${key}, 1, (now() AT TIME ZONE 'UTC') + make_interval(secs => ${setting.windowSeconds}::float8))
+    VALUES (${key}, ${hits}::int, (now() AT TIME ZONE 'UTC') + make_interval(secs => ${setting.windowSeconds}::float8))
     ON CONFLICT ("key") DO UPDATE SET
-      "count" = CASE WHEN "RateLimit"."resetAt" <= (now() AT TIME ZONE 'UTC') THEN 1 ELSE "RateLimit"."count" + 1 END,
+      "count" = CASE WHEN "RateLimit"."resetAt" <= (now() AT TIME ZONE 'UTC') THEN ${hits}::int ELSE "RateLimit"."count" + ${hits}::int END,
       "resetAt" = CASE WHEN "RateLimit"."resetAt" <= (now() AT TIME ZONE 'UTC') THEN EXCLUDED."resetAt" ELSE "RateLimit"."resetAt" END
     RETURNING "count", "resetAt" AS "reset",
       EXTRACT(EPOCH FROM ("resetAt" - (now() AT TIME ZONE 'UTC')))::float8 AS "secondsLeft"`;

@@ -41,16 +41,17 @@ const RULES = {
 export type RateLimitName = keyof typeof RULES;
 
 /**
- * Counts one hit on the named limit for `subject` (an address, a user id, an IP) and returns the
- * refusal when it is over, else null. A null subject (no known client address) is not limited.
+ * Counts `hits` (one unless said) on the named limit for `subject` (an address, a user id, an IP)
+ * and returns the refusal when it is over, else null. A null subject (no known client address) is not limited.
  */
 export async function checkRateLimit(
   database: SqlRunner,
   name: RateLimitName,
   subject: string | null,
+  hits = 1,
 ): Promise<RateLimitRefusal | null> {
   if (subject === null) return null;
   const rule = RULES[name];
-  const result = await hitRateLimit(database, { name, subject, setting: rule.setting(env()) });
+  const result = await hitRateLimit(database, { name, subject, setting: rule.setting(env()), hits });
   return result.allowed ? null : { result, message: rule.message(retryIn(result.retryAfterSeconds)) };
 }
