@@ -20,6 +20,7 @@ export async function databaseMetrics(database: Db, options: { jobsSchema: strin
   const registry = new Registry();
   await Promise.all([
     generations(database, registry),
+    providerCalls(database, registry),
     durations(database, registry),
     credits(database, registry),
     stripeEvents(database, registry),
@@ -59,6 +60,19 @@ async function generations(database: Db, registry: Registry) {
     registers: [registry],
   });
   for (const row of failures) failed.inc({ code: row.code, model: row.model }, Number(row.n));
+}
+
+async function providerCalls(database: Db, registry: Registry) {
+  // Each call is paid for; a resumed attempt adds none, so this sum is what the provider bills.
+  const rows = await database.$queryRaw<{ model: string; n: bigint }[]>`
+    SELECT "model", sum("providerCalls") AS "n" FROM "Generation" GROUP BY 1`;
+  const counter = new Counter({
+    name: "atelier_provider_calls_total",
+    help: "Calls made to the image provider (each one paid for; resuming from a saved answer makes none), by model.",
+    labelNames: ["model"],
+    registers: [registry],
+  });
+  for (const row of rows) counter.inc({ model: row.model }, Number(row.n));
 }
 
 async function durations(database: Db, registry: Registry) {

@@ -146,6 +146,29 @@ describe("GET /api/metrics", () => {
     expect(value(samples, "atelier_http_5xx_total", { route: "/test/route" })).toBe(1);
   });
 
+  it("sums the provider calls generations made, by model", async () => {
+    const user = await createUser(db, { credits: 100 });
+    const seedream45 = "bytedance/seedream-4-5";
+    const edit = "bytedance/seedream-v4-edit";
+    // Calls are counted before they are made, so unsettled generations count too; a resumed attempt adds none.
+    await generation(user.id, { model: seedream45, status: "COMPLETED", providerCalls: 4 });
+    await generation(user.id, { model: seedream45, status: "FAILED", providerCalls: 1 });
+    await generation(user.id, { model: seedream45, status: "RUNNING", providerCalls: 2 });
+    await generation(user.id, { model: edit, status: "COMPLETED", providerCalls: 1 });
+    await generation(user.id, { model: edit, status: "QUEUED", providerCalls: 0 });
+
+    const res = await metricsRoute(
+      new Request("http://studio.test/api/metrics", {
+        headers: { authorization: `Bearer ${process.env.METRICS_TOKEN}` },
+      }),
+    );
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).split("\n");
+    expect(lines).toContain("# TYPE atelier_provider_calls_total counter");
+    expect(lines).toContain(`atelier_provider_calls_total{model="${seedream45}"} 7`);
+    expect(lines).toContain(`atelier_provider_calls_total{model="${edit}"} 1`);
+  });
+
   it("does not exist without METRICS_TOKEN and wants the exact bearer token with one", () => {
     expect(metricsAccess("Bearer anything-at-all-here", undefined)).toBe("not_found");
     expect(metricsAccess(null, "metrics-token-0123456789abcdef")).toBe("unauthorized");
