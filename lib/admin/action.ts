@@ -1,6 +1,7 @@
 import "server-only";
 import type { z } from "zod";
-import { type ActionResult, userAction } from "@/lib/action";
+import { type ActionResult, fail, userAction } from "@/lib/action";
+import { isDatabaseUnavailable, UNAVAILABLE_MESSAGE } from "@/lib/db-unavailable";
 import { type Admin, requireAdmin } from "./access";
 
 /**
@@ -14,7 +15,13 @@ export function adminAction<S extends z.ZodType, T>(
 ): (prevOrInput: unknown, formData?: FormData) => Promise<ActionResult<T>> {
   const run = userAction(schema, async (input: z.infer<S>) => body(input, await requireAdmin()));
   return async (prevOrInput, formData) => {
-    await requireAdmin();
+    try {
+      await requireAdmin();
+    } catch (error) {
+      // The role could not be looked up: an outage, answered as userAction answers it (not a 404).
+      if (!isDatabaseUnavailable(error)) throw error;
+      return fail("unavailable", UNAVAILABLE_MESSAGE);
+    }
     return run(prevOrInput, formData);
   };
 }

@@ -62,6 +62,25 @@ test("during an outage an action, a route and a page say unavailable, not signed
   expect(await after.json()).toMatchObject({ balance: 40 });
 });
 
+test("a click in the app's navigation during an outage ends on the same 503 page, and its link works once the database is back", async ({
+  page,
+}) => {
+  await signInByEmail(page);
+  await expect(page.getByRole("heading", { name: "Studio" })).toBeAttached();
+
+  await database("cut");
+  // A click fetches the next page without a document load, which the proxy's check never sees; the
+  // page cannot render, and the router falls back to loading the document: the proxy's 503 page.
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Billing" }).click();
+  await expect(page.getByRole("heading", { name: "Atelier is temporarily unavailable" })).toBeVisible();
+  await expect(page).toHaveURL(/\/billing$/);
+  await expect(page.getByRole("heading", { name: "Sign in to Atelier" })).toHaveCount(0);
+
+  await database("restore");
+  await page.getByRole("link", { name: "Try again" }).click();
+  await expect(page.getByRole("heading", { name: "Billing", level: 1 })).toBeVisible();
+});
+
 test("during an outage a share page and an operator's page answer the same 503 page; both come back", async ({
   page,
   browser,

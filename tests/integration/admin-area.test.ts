@@ -5,8 +5,17 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 // The admin area's pages and actions, run for real on PostgreSQL. Only the session lookup (Auth.js
 // reading a cookie) is replaced by "who is signed in" for the test.
 
-const session = vi.hoisted(() => ({ user: null as { id: string; email: string } | null }));
-vi.mock("@/lib/auth", () => ({ currentUser: async () => session.user }));
+const session = vi.hoisted(() => ({
+  user: null as { id: string; email: string } | null,
+  /** What the session lookup throws instead (a database outage). */
+  failure: null as Error | null,
+}));
+vi.mock("@/lib/auth", () => ({
+  currentUser: async () => {
+    if (session.failure) throw session.failure;
+    return session.user;
+  },
+}));
 
 const { startFakeStripe } = await import("../support/fake-stripe");
 const fakeStripe = await startFakeStripe();
@@ -26,6 +35,7 @@ const { submitGeneration } = await import("../../lib/generations/submit");
 const { GENERATION_MESSAGES } = await import("../../lib/generations/messages");
 const { PURCHASES_FROZEN } = await import("../../lib/stripe/checkout");
 const { findLedgerMismatches } = await import("../../lib/credits/ledger");
+const { DatabaseUnavailableError, UNAVAILABLE_MESSAGE } = await import("../../lib/db-unavailable");
 const { createUser, openTestDb } = await import("../support/db");
 const { newKey, openTestJobs } = await import("../support/generations");
 
@@ -145,6 +155,23 @@ describe("credits", () => {
       details: { credits: 25, balanceAfter: 55 },
     });
     expect(await findLedgerMismatches(db)).toEqual([]);
+  });
+
+  it("answers 'unavailable' when the session cannot be looked up, not a 404, and changes nothing", async () => {
+    asAdmin();
+    const before = await balance(member.id);
+    session.failure = new DatabaseUnavailableError(new Error("connect ECONNREFUSED"));
+    try {
+      const input = { userId: member.id, kind: "grant", credits: "5", reason: "During an outage", key: newKey() };
+      expect(await actions.changeCreditsAction(input)).toEqual({
+        ok: false,
+        error: { code: "unavailable", message: UNAVAILABLE_MESSAGE },
+      });
+    } finally {
+      session.failure = null;
+    }
+    expect(await balance(member.id)).toBe(before);
+    expect(await db.adminAuditEntry.count({ where: { reason: "During an outage" } })).toBe(0);
   });
 
   it("refuses a change without a reason, a grant that takes, and an adjustment below zero — none audited", async () => {
