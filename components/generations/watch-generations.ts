@@ -22,9 +22,11 @@ export type GenerationsUpdate = { generations: GenerationView[]; balance: number
  * - `live`: the stream is open;
  * - `polling`: the stream is down, the status route answers;
  * - `unreachable`: neither answers (a database outage: 503, or the network): cards say the studio
- *   is reconnecting and keep their state.
+ *   is reconnecting and keep their state;
+ * - `signed_out`: the status route answered 401, the session has ended: the watch stops (asking
+ *   again cannot help) and the page says to sign in again.
  */
-export type LiveConnection = "live" | "polling" | "unreachable";
+export type LiveConnection = "live" | "polling" | "unreachable" | "signed_out";
 
 export function watchGenerations({
   ids,
@@ -85,6 +87,11 @@ export function watchGenerations({
     let ok = false;
     try {
       const response = await fetch(`/api/generations/status?ids=${query}`, { cache: "no-store" });
+      if (response.status === 401 && !stopped) {
+        stop();
+        onConnection("signed_out");
+        return;
+      }
       // A poll that returns after the stream took over is older than what the stream sent: dropped.
       if (response.ok && polling) {
         apply(await response.json());
@@ -111,12 +118,14 @@ export function watchGenerations({
     clearTimeout(pollTimer);
   };
 
-  openStream();
-  return () => {
+  const stop = () => {
     stopped = true;
     source?.close();
     source = null;
     clearTimeout(streamTimer);
     stopPolling();
   };
+
+  openStream();
+  return stop;
 }

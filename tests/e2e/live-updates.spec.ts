@@ -83,6 +83,30 @@ test("while the studio is unreachable a pending card keeps its state, says it is
   await expect(card.getByText("Reconnecting to the studio")).toHaveCount(0);
 });
 
+test("when the session has ended the page says to sign in again and stops asking", async ({ page, signIn }) => {
+  await signIn();
+  const studio = new StudioPage(page);
+  const counts = countRequests(page);
+  // What the routes answer once the session is gone (signed out in another tab, expired, revoked).
+  const signedOut = { status: 401, json: { error: { code: "unauthenticated", message: "Sign in again." } } };
+  await page.route(EVENTS, (route) => route.fulfill(signedOut));
+  await page.route(STATUS, (route) => route.fulfill(signedOut));
+
+  const prompt = "[[slow:4000]] A harbour at night";
+  await studio.generate({ prompt, images: 1 });
+  const alert = page.getByRole("alert").filter({ hasText: "Your session has ended" });
+  await expect(alert).toBeVisible();
+  await expect(alert.getByRole("link", { name: "Sign in again" })).toHaveAttribute(
+    "href",
+    "/signin?callbackUrl=%2Fstudio",
+  );
+  // Not "reconnecting": that would wait forever for a session that is gone.
+  await expect(studio.card(prompt).getByText("Reconnecting to the studio")).toHaveCount(0);
+  const asked = counts.status + counts.events;
+  await page.waitForTimeout(2000);
+  expect(counts.status + counts.events).toBe(asked);
+});
+
 test("an open page with nothing pending makes no requests", async ({ page, signIn }) => {
   await page.clock.install();
   await signIn();

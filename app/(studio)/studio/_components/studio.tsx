@@ -69,7 +69,7 @@ export function Studio({
     [router],
   );
 
-  const { reconnecting } = useLiveGenerations({ generations, setGenerations, setBalance, onSettled });
+  const { reconnecting, signedOut } = useLiveGenerations({ generations, setGenerations, setBalance, onSettled });
 
   // The layout re-renders with a fresh balance after router.refresh(); take it when it changes.
   useEffect(() => setBalance(initialBalance), [initialBalance]);
@@ -122,6 +122,18 @@ export function Studio({
         <p aria-live="polite" className="sr-only">
           {announcement}
         </p>
+        {signedOut ? (
+          <p
+            role="alert"
+            className="rounded-xl bg-amber-50 p-3 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200"
+          >
+            Your session has ended, so this page stopped following your generations. They keep running and appear in
+            your history.{" "}
+            <a href="/signin?callbackUrl=%2Fstudio" className="font-medium underline">
+              Sign in again
+            </a>
+          </p>
+        ) : null}
         {generations.length === 0 ? (
           <p className="rounded-xl border border-dashed border-stone-300 p-8 text-center text-stone-600 dark:border-stone-700 dark:text-stone-400">
             Nothing here yet. Write a prompt and press Generate: your images appear here.

@@ -10,7 +10,8 @@ import { awaitsThumbnails, type GenerationView } from "@/lib/generations/view";
  * stream is down (components/generations/watch-generations.ts). A card that has just completed is
  * followed a little longer, until its thumbnails arrive from the follow-up job (the original
  * stands in meanwhile). Nothing pending, no requests.
- * Returns whether the studio is unreachable (cards then say it is reconnecting).
+ * Returns whether the studio is unreachable (cards then say it is reconnecting), and whether the
+ * session ended while something was pending (the page then says to sign in again).
  */
 export function useLiveGenerations({
   generations,
@@ -22,7 +23,7 @@ export function useLiveGenerations({
   setGenerations: Dispatch<SetStateAction<GenerationView[]>>;
   setBalance: (balance: number) => void;
   onSettled: (settled: GenerationView[]) => void;
-}): { reconnecting: boolean } {
+}): { reconnecting: boolean; signedOut: boolean } {
   const followed = generations.filter((g) => isPending(g.status) || awaitsThumbnails(g)).slice(0, 50);
   const followedIds = followed.map((g) => g.id).join(",");
   const pendingIds = followed
@@ -60,5 +61,8 @@ export function useLiveGenerations({
     });
   }, [followedIds, pendingIds, setGenerations, setBalance]);
 
-  return { reconnecting: pendingIds !== "" && connection === "unreachable" };
+  return {
+    reconnecting: pendingIds !== "" && connection === "unreachable",
+    signedOut: connection === "signed_out",
+  };
 }
