@@ -34,6 +34,8 @@ const FULL_TOTAL_ROWS = 1_000_000;
 const OTHER_USERS = 900;
 const WARMUP = 20;
 const DEEP_ROWS = 2_000;
+/** One generation in this many is an edit (made from a reference). */
+const EDIT_EVERY = 2_000;
 
 const { values: options } = parseArgs({
   options: {
@@ -139,6 +141,19 @@ async function seed(client: pg.Client): Promise<void> {
            'image/png', g."width", g."height", 3000000, md5(g."id"),
            'data:image/webp;base64,UklGRkIAAABXRUJQVlA4IDYAAADwAQCdASoIAAgAAUAmJaQAA3AA/v02aAAAAA=='
     FROM "Generation" g WHERE g."status" = 'COMPLETED'`);
+  // Edits: one row in 2,000 was made from a reference of its user's (50 of the measured user's
+  // 100,000), with its lineage row, as submit records it.
+  await client.query(`INSERT INTO "ReferenceImage" ("id", "userId", "storageKey", "thumbKey", "contentType", "width",
+      "height", "bytes", "sha256")
+    SELECT 'r' || substr(u."id", 2), u."id", 'references/' || u."id" || '/r.png', 'references/' || u."id" || '/r.thumb.webp',
+           'image/png', 1024, 1024, 500000, md5(u."id")
+    FROM "User" u`);
+  await client.query(`WITH edits AS (
+      UPDATE "Generation" g SET "referenceIds" = ARRAY['r' || substr(g."userId", 2)]
+      WHERE ('x' || substr(g."id", 18))::bit(32)::int % ${EDIT_EVERY} = 7
+      RETURNING g."id", g."userId")
+    INSERT INTO "GenerationReference" ("generationId", "referenceImageId", "position")
+    SELECT "id", 'r' || substr("userId", 2), 0 FROM edits`);
   await client.query("ANALYZE");
   console.log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
@@ -267,6 +282,7 @@ async function run(url: string, embedded: boolean): Promise<void> {
       { q: "everyone" },
       0,
     ],
+    [`edits only (1 in ${EDIT_EVERY.toLocaleString()} rows), first page`, { edits: true }, 0],
     ["favourites only, first page", { favorites: true }, 0],
     ["failed only, first page", { status: "failed" }, 0],
     ["running only (3 rows)", { status: "running" }, 0],
