@@ -107,6 +107,23 @@ test("when the session has ended the page says to sign in again and stops asking
   expect(counts.status + counts.events).toBe(asked);
 });
 
+test("the history grid follows a generation that completes on it, then swaps in its thumbnail when it comes", async ({
+  page,
+  signIn,
+}) => {
+  await signIn();
+  const studio = new StudioPage(page);
+  const tag = `A kite over the sea ${Date.now()}`;
+  const prompt = `[[slow:3000]] ${tag}`;
+  await studio.generate({ prompt, images: 1 });
+  await expect(studio.card(prompt)).toHaveAttribute("data-status", /QUEUED|RUNNING/);
+  await page.goto("/history");
+  const card = page.getByRole("list", { name: "Generations" }).getByRole("article").filter({ hasText: tag });
+  await expect(card.getByText("Completed", { exact: true })).toBeVisible({ timeout: 30_000 });
+  // The original stands in until the follow-up job has made the thumbnail; then, without a reload, the card uses it.
+  await expect(card.locator("img")).toHaveAttribute("src", /\?variant=thumb$/, { timeout: 30_000 });
+});
+
 test("an open page with nothing pending makes no requests", async ({ page, signIn }) => {
   await page.clock.install();
   await signIn();

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { buttonClass } from "@/components/ui/button";
+import { THUMBNAIL_WAIT_MS } from "@/lib/generations/view";
 import { type HistoryFilters, historySearch } from "@/lib/history/filters";
 import type { HistoryItem, HistoryPage } from "@/lib/history/queries";
 import { MAX_BULK, MAX_ZIP_GENERATIONS } from "@/lib/history/schemas";
@@ -68,14 +69,45 @@ export function HistoryGrid({ initial, filters }: { initial: HistoryPage; filter
     return () => observer.disconnect();
   }, [loadMore, nextCursor, loadError]);
 
-  // Generations still queued or running are re-read when their status changes (event stream).
-  const inFlight = items.filter((i) => i.status === "QUEUED" || i.status === "RUNNING").slice(0, MAX_BULK);
-  useStatusChanges(inFlight, async (changed) => {
-    const result = await refreshHistoryItems({ ids: changed.map((g) => g.id) }).catch(() => null);
-    if (!result?.ok) return;
-    const fresh = new Map(result.data.map((i) => [i.id, i]));
-    setItems((current) => current.map((i) => fresh.get(i.id) ?? i));
-  });
+  // Generations still queued or running are re-read when their status changes (event stream); one
+  // that completed on this page is followed a little longer, until its thumbnail replaces the
+  // original the card shows meanwhile (the follow-up job makes it), for at most THUMBNAIL_WAIT_MS.
+  const [thumbnailWaits, setThumbnailWaits] = useState<Map<string, number>>(new Map());
+  const inFlight = items.filter((i) => i.status === "QUEUED" || i.status === "RUNNING");
+  const awaitingThumbnails = items.filter((i) => thumbnailWaits.has(i.id) && i.cover && !i.cover.hasThumb);
+  useStatusChanges(
+    [
+      ...inFlight.map((i) => ({ id: i.id, status: i.status })),
+      ...awaitingThumbnails.map((i) => ({ id: i.id, status: i.status, thumbnails: true })),
+    ].slice(0, MAX_BULK),
+    async (changed) => {
+      const result = await refreshHistoryItems({ ids: changed.map((g) => g.id) }).catch(() => null);
+      if (!result?.ok) return;
+      const fresh = new Map(result.data.map((i) => [i.id, i]));
+      setItems((current) => current.map((i) => fresh.get(i.id) ?? i));
+      setThumbnailWaits((current) => {
+        const next = new Map(current);
+        for (const item of fresh.values()) {
+          if (item.status === "COMPLETED" && item.cover && !item.cover.hasThumb) next.set(item.id, Date.now());
+          else next.delete(item.id);
+        }
+        return next;
+      });
+    },
+  );
+  // A thumbnail that never comes (its job failed) is not waited for forever: the original stays.
+  useEffect(() => {
+    if (thumbnailWaits.size === 0) return;
+    const oldest = Math.min(...thumbnailWaits.values());
+    const timer = setTimeout(
+      () =>
+        setThumbnailWaits(
+          (current) => new Map([...current].filter(([, since]) => Date.now() - since < THUMBNAIL_WAIT_MS)),
+        ),
+      Math.max(0, oldest + THUMBNAIL_WAIT_MS - Date.now()),
+    );
+    return () => clearTimeout(timer);
+  }, [thumbnailWaits]);
 
   const select = useCallback((id: string, on: boolean) => {
     setSelected((current) => {
