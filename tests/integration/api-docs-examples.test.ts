@@ -6,25 +6,18 @@ import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiEditExamples, apiExamples } from "../../lib/api/examples";
 import { createApiKey } from "../../lib/api-keys/keys";
-import { startGenerationWorkers } from "../../lib/generations/worker";
-import { createUser, openTestDb } from "../support/db";
-import { balanceOf, openTestJobs } from "../support/generations";
-import { startV1Server } from "../support/v1-server";
+import { createUser } from "../support/db";
+import { balanceOf } from "../support/generations";
+import { openV1Test } from "../support/v1-server";
 
 // The examples /docs/api shows are run as written, against the /v1 handlers on the demo source.
 
 const run = promisify(execFile);
-const testDb = await openTestDb({ max: 20 });
-const { db } = testDb;
-openTestJobs(testDb, { attemptSeconds: 30 });
-
-let server: { url: string; close: () => Promise<void> };
+const { db, server } = await openV1Test();
 // Inside the checkout, so that `import "openai"` resolves from its node_modules.
 const scratch = mkdtempSync(path.join(import.meta.dirname, "..", ".examples-"));
 
 beforeAll(async () => {
-  await startGenerationWorkers({ concurrency: 2 });
-  server = await startV1Server();
   // The file the edit examples send.
   const photo = await sharp({ create: { width: 32, height: 32, channels: 3, background: "#3060a0" } })
     .png()
@@ -32,7 +25,6 @@ beforeAll(async () => {
   writeFileSync(path.join(scratch, "photo.png"), photo);
 });
 afterAll(async () => {
-  await server.close();
   rmSync(scratch, { recursive: true, force: true });
 });
 

@@ -1,13 +1,12 @@
 import http from "node:http";
 import { RateLimitError, toFile } from "openai";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { EDITS_AT_ONCE_PER_USER, editSlotsOf } from "../../lib/api/edits";
-import { startGenerationWorkers } from "../../lib/generations/worker";
-import { createUser, openTestDb } from "../support/db";
-import { balanceOf, expectLedgerBalanced, openTestJobs } from "../support/generations";
+import { createUser } from "../support/db";
+import { balanceOf, expectLedgerBalanced } from "../support/generations";
 import { openTestUpstream } from "../support/upstream-env";
-import { apiKeyFor, openaiClient, startV1Server } from "../support/v1-server";
+import { openV1Test } from "../support/v1-server";
 
 // What one account can make the server hold through POST /v1/images/edits: its files count against
 // the same upload limit as the studio's picker (here 3 per 10 minutes), and only two of its edits
@@ -15,19 +14,7 @@ import { apiKeyFor, openaiClient, startV1Server } from "../support/v1-server";
 
 await openTestUpstream({ maxRetries: 0, env: { RATE_LIMIT_REFERENCE_UPLOADS_PER_USER: "3/10m" } });
 
-const testDb = await openTestDb({ max: 20 });
-const { db } = testDb;
-openTestJobs(testDb, { attemptSeconds: 30 });
-
-let server: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  await startGenerationWorkers({ concurrency: 2 });
-  server = await startV1Server();
-});
-afterAll(async () => {
-  await server.close();
-});
+const { db, server, keyFor, client } = await openV1Test();
 
 async function png(background: string) {
   const bytes = await sharp({ create: { width: 24, height: 24, channels: 3, background } })
@@ -39,10 +26,10 @@ async function png(background: string) {
 describe("limits of POST /v1/images/edits", () => {
   it("counts each file as a reference upload: past the limit the edit is refused, nothing stored or charged", async () => {
     const user = await createUser(db, { credits: 40 });
-    const client = openaiClient(server.url, await apiKeyFor(db, user.id));
-    await client.images.edit({ image: [await png("#aa2200"), await png("#22aa00")], prompt: "two of three uploads" });
+    const api = client(await keyFor(user.id));
+    await api.images.edit({ image: [await png("#aa2200"), await png("#22aa00")], prompt: "two of three uploads" });
 
-    const refused = await client.images
+    const refused = await api.images
       .edit({ image: [await png("#0022aa"), await png("#aaaa00")], prompt: "four of three uploads" })
       .catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(RateLimitError);
@@ -58,7 +45,7 @@ describe("limits of POST /v1/images/edits", () => {
 
   it("reads two edits of one account at once; a third waits unread until one of them ends", async () => {
     const user = await createUser(db, { credits: 40 });
-    const key = await apiKeyFor(db, user.id);
+    const key = await keyFor(user.id);
     const boundary = "atelier-test-boundary";
     const headers = {
       authorization: `Bearer ${key}`,

@@ -1,14 +1,13 @@
 import http from "node:http";
 import { AuthenticationError, BadRequestError, ConflictError, NotFoundError, toFile } from "openai";
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGenerationWorkers } from "../../lib/generations/worker";
+import { describe, expect, it } from "vitest";
 import { DEFAULT_MODEL_ID } from "../../lib/models";
 import { REFERENCE_MESSAGES } from "../../lib/references/limits";
-import { createUser, openTestDb } from "../support/db";
-import { balanceOf, expectLedgerBalanced, openTestJobs } from "../support/generations";
+import { createUser } from "../support/db";
+import { balanceOf, expectLedgerBalanced } from "../support/generations";
 import { openTestUpstream } from "../support/upstream-env";
-import { apiKeyFor, openaiClient, startV1Server } from "../support/v1-server";
+import { openV1Test } from "../support/v1-server";
 
 // POST /v1/images/edits driven by the official `openai` client (`images.edit`, multipart) against
 // the shipped handler on real PostgreSQL; the job workers send the generations to the fake AI/ML
@@ -17,25 +16,10 @@ import { apiKeyFor, openaiClient, startV1Server } from "../support/v1-server";
 
 const fake = await openTestUpstream({ maxRetries: 0 });
 
-const testDb = await openTestDb({ max: 30 });
-const { db } = testDb;
-openTestJobs(testDb, { attemptSeconds: 30 });
+const { db, server, keyFor, client } = await openV1Test({ max: 30, workers: 4 });
 
 const EDIT = "bytedance/seedream-v4-edit";
 const NEXT = "bytedance/seedream-4-5";
-
-let server: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  await startGenerationWorkers({ concurrency: 4 });
-  server = await startV1Server();
-});
-afterAll(async () => {
-  await server.close();
-});
-
-const keyFor = (userId: string) => apiKeyFor(db, userId);
-const client = (apiKey: string) => openaiClient(server.url, apiKey);
 
 async function png(background: string): Promise<Buffer> {
   return sharp({ create: { width: 24, height: 24, channels: 3, background } })

@@ -1,31 +1,14 @@
 import { APIError, AuthenticationError, NotFoundError, PermissionDeniedError, RateLimitError } from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ApiScope } from "../../lib/api-keys/scopes";
-import { startGenerationWorkers } from "../../lib/generations/worker";
-import { createUser, openTestDb } from "../support/db";
-import { balanceOf, expectLedgerBalanced, openTestJobs } from "../support/generations";
-import { apiKeyFor, openaiClient, startV1Server } from "../support/v1-server";
+import { describe, expect, it } from "vitest";
+import { createUser } from "../support/db";
+import { balanceOf, expectLedgerBalanced } from "../support/generations";
+import { openV1Test } from "../support/v1-server";
 
 // The public API driven by the official `openai` client (and plain fetch where the client has no
 // verb), against the shipped /v1 handlers on real PostgreSQL, with the job workers making images
 // from the demo source. Seedream 4.0 costs 4 credits an image.
 
-const testDb = await openTestDb({ max: 30 });
-const { db } = testDb;
-openTestJobs(testDb, { attemptSeconds: 30 });
-
-let server: { url: string; close: () => Promise<void> };
-
-beforeAll(async () => {
-  await startGenerationWorkers({ concurrency: 4 });
-  server = await startV1Server();
-});
-afterAll(async () => {
-  await server.close();
-});
-
-const keyFor = (userId: string, scopes?: ApiScope[]) => apiKeyFor(db, userId, scopes);
-const client = (apiKey: string) => openaiClient(server.url, apiKey);
+const { db, server, keyFor, client } = await openV1Test({ max: 30, workers: 4 });
 
 function call(path: string, init: RequestInit & { key?: string } = {}): Promise<Response> {
   const headers = new Headers(init.headers);

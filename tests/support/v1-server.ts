@@ -2,6 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import OpenAI from "openai";
+import { afterAll, beforeAll } from "vitest";
 import { GET as balance } from "../../app/v1/balance/route";
 import { GET as file } from "../../app/v1/files/[imageId]/route";
 import { GET as generation } from "../../app/v1/generations/[id]/route";
@@ -11,6 +12,9 @@ import { POST as imagesGenerations } from "../../app/v1/images/generations/route
 import { createApiKey } from "../../lib/api-keys/keys";
 import type { ApiScope } from "../../lib/api-keys/scopes";
 import type { Db } from "../../lib/db";
+import { startGenerationWorkers } from "../../lib/generations/worker";
+import { openTestDb } from "./db";
+import { openTestJobs } from "./generations";
 
 // The /v1 route handlers behind a real HTTP server, routed as Next routes them, so that tests can
 // point the official `openai` client (or plain fetch) at them. The handlers are the shipped code;
@@ -86,4 +90,33 @@ export async function apiKeyFor(
 /** The official `openai` client pointed at the server, without retries (a test sees every answer). */
 export function openaiClient(serverUrl: string, apiKey: string): OpenAI {
   return new OpenAI({ apiKey, baseURL: `${serverUrl}/v1`, maxRetries: 0, timeout: 60_000 });
+}
+
+/**
+ * A /v1 test file's setup: its own schema and job queue, generation workers, and the handlers behind
+ * a server started before the file's tests and closed after them. `server.url` is read in tests.
+ */
+export async function openV1Test({ max = 20, workers = 2 }: { max?: number; workers?: number } = {}) {
+  const testDb = await openTestDb({ max });
+  openTestJobs(testDb, { attemptSeconds: 30 });
+  let started: { url: string; close: () => Promise<void> } | null = null;
+  beforeAll(async () => {
+    await startGenerationWorkers({ concurrency: workers });
+    started = await startV1Server();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const server = {
+    get url(): string {
+      if (!started) throw new Error("the /v1 server starts before the file's tests");
+      return started.url;
+    },
+  };
+  return {
+    db: testDb.db,
+    server,
+    keyFor: (userId: string, scopes?: ApiScope[]) => apiKeyFor(testDb.db, userId, scopes),
+    client: (apiKey: string) => openaiClient(server.url, apiKey),
+  };
 }
