@@ -6,7 +6,12 @@ import { availableParallelism } from "node:os";
 // pipeline on 2 cores, so each finishes in turn instead of all finishing late. No `server-only`:
 // the worker command loads it under tsx.
 
-export type Semaphore = { run<T>(task: () => Promise<T>): Promise<T>; readonly waiting: number };
+export type Semaphore = {
+  run<T>(task: () => Promise<T>): Promise<T>;
+  readonly waiting: number;
+  /** Tasks holding a slot now. */
+  readonly running: number;
+};
 
 export function createSemaphore(slots: number): Semaphore {
   if (!Number.isInteger(slots) || slots < 1) throw new Error(`a semaphore needs at least one slot, got ${slots}`);
@@ -20,6 +25,9 @@ export function createSemaphore(slots: number): Semaphore {
   return {
     get waiting() {
       return queue.length;
+    },
+    get running() {
+      return slots - free;
     },
     async run(task) {
       if (free > 0) free--;

@@ -9,6 +9,7 @@ import {
   toStudioInput,
 } from "@/lib/api/generations";
 import { parseRequest } from "@/lib/api/validate";
+import { createSemaphore, type Semaphore } from "@/lib/cpu-slots";
 import { db } from "@/lib/db";
 import type { Generation } from "@/lib/generated/prisma/client";
 import { log } from "@/lib/log";
@@ -149,8 +150,7 @@ function capStream(body: ReadableStream<Uint8Array> | null, limit: number) {
 /** An account's edits whose bodies this process reads and stores at once (each up to the body cap). */
 export const EDITS_AT_ONCE_PER_USER = 2;
 
-type EditSlots = { running: number; waiting: (() => void)[] };
-const editSlots = new Map<string, EditSlots>();
+const editSlots = new Map<string, Semaphore>();
 
 /**
  * Runs one edit's upload and submit for `userId` once fewer than EDITS_AT_ONCE_PER_USER of theirs are
@@ -161,26 +161,21 @@ const editSlots = new Map<string, EditSlots>();
 export async function withEditSlot<T>(userId: string, task: () => Promise<T>): Promise<T> {
   let slots = editSlots.get(userId);
   if (!slots) {
-    slots = { running: 0, waiting: [] };
+    slots = createSemaphore(EDITS_AT_ONCE_PER_USER);
     editSlots.set(userId, slots);
   }
-  const mine = slots;
-  if (mine.running >= EDITS_AT_ONCE_PER_USER) await new Promise<void>((resolve) => mine.waiting.push(resolve));
-  else mine.running++;
   try {
-    return await task();
+    return await slots.run(task);
   } finally {
-    // The slot passes straight to the next waiting edit; the last one out forgets the account.
-    const next = mine.waiting.shift();
-    if (next) next();
-    else if (--mine.running === 0) editSlots.delete(userId);
+    // The last one out forgets the account.
+    if (slots.running === 0 && slots.waiting === 0 && editSlots.get(userId) === slots) editSlots.delete(userId);
   }
 }
 
 /** For tests: an account's edits running and waiting in this process. */
 export function editSlotsOf(userId: string): { running: number; waiting: number } {
   const slots = editSlots.get(userId);
-  return { running: slots?.running ?? 0, waiting: slots?.waiting.length ?? 0 };
+  return { running: slots?.running ?? 0, waiting: slots?.waiting ?? 0 };
 }
 
 const REFUSAL_STATUS = { too_large: 413, unsupported_type: 400, unreadable: 400, too_many_pixels: 400 } as const;
